@@ -1,0 +1,46 @@
+package io.photopipe.core;
+
+/**
+ * Where renditions live. A photo at {@code <inputPrefix><path>} has its renditions at
+ * {@code <outputPrefix><path>/<rendition>.<ext>} in the output bucket, for example
+ * {@code uploads/2024/cat.jpg} gives {@code renditions/2024/cat.jpg/thumb.jpg}. The layout is deterministic and
+ * collision-free: rendition names cannot contain '/', so the last segment names the rendition and everything before
+ * it names exactly one source key. Keys under the output prefix are never inputs (no S3 to Lambda to S3 loop).
+ */
+public record OutputLayout(String inputBucket, String inputPrefix, String outputBucket, String outputPrefix) {
+
+    public OutputLayout {
+        inputPrefix = inputPrefix == null ? "" : inputPrefix;
+    }
+
+    /** Whether a key is a rendition written by photopipe (in the output bucket under the output prefix). */
+    public boolean isOutput(String bucket, String key) {
+        return bucket.equals(outputBucket) && key.startsWith(outputPrefix);
+    }
+
+    /** Whether an object should be processed: in the input bucket, under the input prefix, not an output. */
+    public boolean isInput(String bucket, String key) {
+        return bucket.equals(inputBucket) && key.startsWith(inputPrefix) && !isOutput(bucket, key)
+                && !key.endsWith("/");
+    }
+
+    /** The common prefix of all renditions of one source key, ending with '/'. */
+    public String renditionPrefix(String sourceKey) {
+        String relative = sourceKey.startsWith(inputPrefix) ? sourceKey.substring(inputPrefix.length()) : sourceKey;
+        return outputPrefix + relative + "/";
+    }
+
+    /** The key of one rendition of a source key. */
+    public String renditionKey(String sourceKey, Rendition rendition) {
+        return renditionPrefix(sourceKey) + rendition.name() + "." + rendition.format().extension();
+    }
+
+    /**
+     * Whether {@code key} is a direct rendition of {@code sourceKey} (and not a rendition of a deeper source key
+     * sharing the prefix, such as {@code uploads/a.jpg/b.jpg}).
+     */
+    public boolean isRenditionOf(String sourceKey, String key) {
+        String prefix = renditionPrefix(sourceKey);
+        return key.startsWith(prefix) && key.indexOf('/', prefix.length()) < 0;
+    }
+}
