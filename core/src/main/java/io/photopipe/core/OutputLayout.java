@@ -36,6 +36,14 @@ public record OutputLayout(String inputBucket, String inputPrefix, String output
     }
 
     /**
+     * The key of the photo's status document ({@link PhotoStatus}); its name starts with '_', which rendition names
+     * cannot, so it never collides with a rendition.
+     */
+    public String statusKey(String sourceKey) {
+        return renditionPrefix(sourceKey) + "_status.json";
+    }
+
+    /**
      * Whether {@code key} is a direct rendition of {@code sourceKey} (and not a rendition of a deeper source key
      * sharing the prefix, such as {@code uploads/a.jpg/b.jpg}).
      */

@@ -34,10 +34,11 @@ import java.util.regex.Pattern;
  * @param limits         guards applied before decoding
  * @param jpegBackground {@code #rrggbb} colour transparent pixels are flattened onto for formats without alpha
  * @param renditions     what is made from each photo, in any order; unique names
+ * @param api            the upload API
  */
 public record PipelineSettings(String bucket, String inputPrefix, String outputBucket, String outputPrefix,
                                Queue queue, Worker worker, Limits limits, String jpegBackground,
-                               List<Rendition> renditions) {
+                               List<Rendition> renditions, Api api) {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9_-]{1,80}");
@@ -106,6 +107,39 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
         }
     }
 
+    /**
+     * The upload API: what it accepts and how long its presigned URLs live.
+     *
+     * @param maxUploadBytes          largest upload S3 accepts through a presigned upload
+     * @param allowedContentTypes     content types a client may declare
+     * @param uploadUrlExpirySeconds  lifetime of presigned uploads
+     * @param downloadUrlExpirySeconds lifetime of presigned GETs of originals and renditions
+     * @param publicBaseUrl           when set (e.g. a CDN), rendition URLs are {@code <publicBaseUrl>/<key>} instead
+     * @param corsOrigins             origins allowed to call the API and PUT to the bucket ("*" for any)
+     * @param memoryMb                the API function's memory
+     * @param timeoutSeconds          the API function's timeout
+     */
+    public record Api(long maxUploadBytes, List<String> allowedContentTypes, int uploadUrlExpirySeconds,
+                      int downloadUrlExpirySeconds, String publicBaseUrl, List<String> corsOrigins, int memoryMb,
+                      int timeoutSeconds) {
+        public Api {
+            SettingsException.require(maxUploadBytes >= 1, "api.maxUploadBytes", maxUploadBytes + " must be positive");
+            SettingsException.require(allowedContentTypes != null && !allowedContentTypes.isEmpty(),
+                    "api.allowedContentTypes", "needs at least one content type");
+            allowedContentTypes = List.copyOf(allowedContentTypes);
+            SettingsException.require(uploadUrlExpirySeconds >= 1 && uploadUrlExpirySeconds <= 604_800,
+                    "api.uploadUrlExpirySeconds", uploadUrlExpirySeconds + " must be from 1 to 604800 (7 days)");
+            SettingsException.require(downloadUrlExpirySeconds >= 1 && downloadUrlExpirySeconds <= 604_800,
+                    "api.downloadUrlExpirySeconds", downloadUrlExpirySeconds + " must be from 1 to 604800 (7 days)");
+            publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl;
+            corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
+            SettingsException.require(memoryMb >= 128 && memoryMb <= 10_240, "api.memoryMb",
+                    memoryMb + " must be from 128 to 10240 (MB)");
+            SettingsException.require(timeoutSeconds >= 1 && timeoutSeconds <= 30, "api.timeoutSeconds",
+                    timeoutSeconds + " must be from 1 to 30 (API Gateway's integration limit)");
+        }
+    }
+
     public PipelineSettings {
         SettingsException.require(bucket != null && BUCKET.matcher(bucket).matches(), "bucket",
                 "'" + bucket + "' is not a valid S3 bucket name (3-63 lowercase letters, digits, '.', '-')");
@@ -125,6 +159,7 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
         SettingsException.require(queue != null, "queue", "is required");
         SettingsException.require(worker != null, "worker", "is required");
         SettingsException.require(limits != null, "limits", "is required");
+        SettingsException.require(api != null, "api", "is required");
         int minVisibility = 6 * worker.timeoutSeconds() + worker.batchingWindowSeconds();
         SettingsException.require(queue.visibilityTimeoutSeconds() >= minVisibility, "queue.visibilityTimeoutSeconds",
                 queue.visibilityTimeoutSeconds() + " must be at least 6 x worker.timeoutSeconds + "
@@ -145,6 +180,11 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
     /** The bucket renditions are written to. */
     public String effectiveOutputBucket() {
         return outputBucket.isEmpty() ? bucket : outputBucket;
+    }
+
+    /** A short hash of everything that shapes renditions; recorded on outputs to detect stale ones. */
+    public String presetsHash() {
+        return Presets.hash(renditions, jpegBackground);
     }
 
     /** The key layout these settings imply. */
