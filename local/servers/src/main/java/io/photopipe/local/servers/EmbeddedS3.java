@@ -157,6 +157,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern BUCKET_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
     private final S3Proxy s3proxy;
     private final BlobStore store;
     private final FaultProxy front;
@@ -306,9 +309,17 @@ public final class EmbeddedS3 implements AutoCloseable {
     /**
      * Creates a bucket; does nothing when it exists. Goes around the fault switch (straight to the store), so
      * setting up a test never meets an injected fault.
+     *
+     * @throws IllegalArgumentException when {@code name} breaks
+     *     <a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html">S3's bucket naming
+     *     rules</a> (S3Proxy would otherwise accept it here and answer 404 NoSuchBucket later)
      */
     public void createBucket(String name) {
         Objects.requireNonNull(name, "name");
+        if (!BUCKET_NAME.matcher(name).matches() || name.contains("..")) {
+            throw new IllegalArgumentException("bucket name '" + name + "' is not valid in S3: use 3-63 lowercase "
+                    + "letters, digits, dots and hyphens, starting and ending with a letter or digit");
+        }
         try {
             if (!store.containerExists(name)) {
                 store.createContainer(name);

@@ -151,13 +151,23 @@ class EmbeddedS3Test {
 
     @Test
     void wrongCredentialsAreRejected() {
-        try (S3Client wrong = s3.clientBuilder().credentialsProvider(
+        try (S3Client wrong = s3.clientBuilder()
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(20)))
+                .credentialsProvider(
                 software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
                                 LocalCredentials.ACCESS_KEY_ID, "not-the-secret"))).build()) {
             assertThatThrownBy(() -> wrong.listObjectsV2(b -> b.bucket("photos")))
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            // An upload rejected before its body is sent (100-continue) must not leave the proxy expecting that
+            // body on a reused connection: the next request gets its own answer.
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> wrong.putObject(b -> b.bucket("photos").key("uploads/nope.jpg"),
+                        RequestBody.fromBytes(new byte[100_000])))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            }
         }
+        assertThat(client.listObjectsV2(b -> b.bucket("photos").prefix("uploads/nope")).contents()).isEmpty();
     }
 
     @Test
@@ -182,6 +192,12 @@ class EmbeddedS3Test {
         s3.createBucket("twice");
         s3.createBucket("twice");
         assertThat(client.listBuckets().buckets()).filteredOn(b -> b.name().equals("twice")).hasSize(1);
+    }
+
+    @Test
+    void invalidBucketNameIsRejectedUpFront() {
+        assertThatThrownBy(() -> s3.createBucket("b")).hasMessageContaining("bucket name 'b' is not valid");
+        assertThatThrownBy(() -> s3.createBucket("Photos")).hasMessageContaining("lowercase");
     }
 
     @Test
