@@ -242,6 +242,14 @@ public final class EmbeddedS3 implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * S3Proxy's own endpoint behind the fault switch: requests sent here never meet an injected fault (for a
+     * harness's own setup and checks, or to measure what the switch costs). Clients should use {@link #endpoint()}.
+     */
+    public URI directEndpoint() {
+        return URI.create("http://127.0.0.1:" + s3proxy.getPort());
+    }
+
     /** The port of {@link #endpoint()}. */
     public int port() {
         return front.port();

@@ -101,6 +101,13 @@ class EmbeddedSqsTest {
     }
 
     @Test
+    void fixedPortThatIsTakenFailsWithTheAddress() {
+        assertThatThrownBy(() -> EmbeddedSqs.start(EmbeddedSqs.Options.defaults().withPort(sqs.port())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + sqs.port());
+    }
+
+    @Test
     void optionsRejectBadPort() {
         assertThatThrownBy(() -> new EmbeddedSqs.Options("127.0.0.1", -1, null)).hasMessageContaining("port must be");
         assertThatThrownBy(() -> sqs.createQueueWithDlq("q", "q-dlq", 0, 30)).hasMessageContaining("maxReceiveCount");
