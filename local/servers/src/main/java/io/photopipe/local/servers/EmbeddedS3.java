@@ -150,6 +150,16 @@ public final class EmbeddedS3 implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * The fault switch from a spec such as {@code "slowdown=0.1,drop=0.01"} (see {@link S3Faults#parse}).
+             *
+             * @throws IllegalArgumentException naming the bad part of the spec
+             */
+            public Builder faults(String spec) {
+                this.faults = S3Faults.parse(spec);
+                return this;
+            }
+
             /** The options. */
             public Options build() {
                 return new Options(host, port, dataDir, blobStoreDecorator, cors, faults);
