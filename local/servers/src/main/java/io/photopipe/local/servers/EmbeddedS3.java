@@ -371,7 +371,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             proxy.stop();
         } catch (Exception e) {
-            System.getLogger(EmbeddedS3.class.getName()).log(System.Logger.Level.WARNING, "S3Proxy stop failed", e);
+            org.slf4j.LoggerFactory.getLogger(EmbeddedS3.class).warn("S3Proxy stop failed", e);
         }
     }
 

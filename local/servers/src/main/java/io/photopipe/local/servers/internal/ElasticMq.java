@@ -123,8 +123,7 @@ public final class ElasticMq {
         try {
             Await.result(system.terminate(), scala.concurrent.duration.Duration.create(30, "s"));
         } catch (Exception e) {
-            System.getLogger(ElasticMq.class.getName()).log(System.Logger.Level.WARNING,
-                    "ElasticMQ actor system did not stop cleanly", e);
+            org.slf4j.LoggerFactory.getLogger(ElasticMq.class).warn("ElasticMQ actor system did not stop cleanly", e);
         }
     }
 
