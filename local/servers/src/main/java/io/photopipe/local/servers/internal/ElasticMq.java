@@ -105,7 +105,7 @@ public final class ElasticMq {
                 scala.concurrent.duration.Duration.fromNanos(RESTORE_TIMEOUT.toNanos()));
         if (restored instanceof Either<?, ?> either && either.isLeft()) {
             throw new IllegalStateException("ElasticMQ could not restore queues from " + dir + ": "
-                    + either.left().get());
+                    + either.swap().toOption().get());
         }
         return builder.withQueueManagerActor(queues).withQueueEventListener(store);
     }
