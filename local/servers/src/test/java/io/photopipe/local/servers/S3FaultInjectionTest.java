@@ -70,6 +70,15 @@ class S3FaultInjectionTest {
     }
 
     @Test
+    void faultOnHeadHasNoBodyButTheStatus() {
+        s3.faults().failNext(1, Fault.slowDown(), RequestMatcher.method("HEAD"));
+        assertThatThrownBy(() -> noRetries.headObject(b -> b.bucket("photos").key("uploads/good/a.jpg")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+        assertThat(noRetries.headObject(b -> b.bucket("photos").key("uploads/good/a.jpg")).contentLength())
+                .isEqualTo(4L);
+    }
+
+    @Test
     void internalErrorIs500WithS3ErrorCode() {
         s3.faults().failNext(1, Fault.internalError());
         assertThatThrownBy(() -> get("uploads/good/a.jpg"))
