@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -254,6 +255,23 @@ public final class S3Faults {
      */
     public static S3Faults parse(String spec) {
         return new S3Faults().apply(spec);
+    }
+
+    /** Environment variable the local runtime reads the fault switch from. */
+    public static final String ENV = "PHOTOPIPE_S3_FAULTS";
+
+    /**
+     * The fault switch from {@value #ENV} (absent or blank = no faults).
+     *
+     * @throws IllegalArgumentException starting with the variable name, then the bad part
+     */
+    public static S3Faults fromEnv(Function<String, String> env) {
+        String spec = env.apply(ENV);
+        try {
+            return parse(spec);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ENV + ": " + e.getMessage(), e);
+        }
     }
 
     /** Adds the faults of a spec (see {@link #parse(String)}) to this instance, and its seed if it has one. */
