@@ -37,6 +37,7 @@ public record EsmConfig(String functionName, String queueUrl, String queueArn, i
         require(maximumConcurrency >= 2 && maximumConcurrency <= 1000, "ScalingConfig.MaximumConcurrency",
                 maximumConcurrency + " must be from 2 to 1000");
         filterPatterns = filterPatterns == null ? List.of() : List.copyOf(filterPatterns);
+        filterPatterns.forEach(io.photopipe.local.esm.internal.FilterPattern::parse); // throws naming FilterCriteria
         // FilterCriteria allows 5 filters per event source mapping by default (a quota that can be raised)
         require(filterPatterns.size() <= 10, "FilterCriteria", filterPatterns.size() + " patterns; at most 10");
         scaling = scaling == null ? ScalingPolicy.aws() : scaling;

@@ -38,7 +38,7 @@ public record LambdaOptions(String host, int runtimeApiPort, Path javaHome, Mode
             throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " must be positive");
         }
         extraJvmOptions = extraJvmOptions == null ? List.of() : List.copyOf(extraJvmOptions);
-        region = region == null || region.isBlank() ? "us-east-1" : region;
+        region = region == null || region.isBlank() ? io.photopipe.local.servers.LocalCredentials.REGION : region;
     }
 
     /** Child JVMs on 127.0.0.1, ephemeral ports, this JDK, environments reaped after 5 idle minutes. */

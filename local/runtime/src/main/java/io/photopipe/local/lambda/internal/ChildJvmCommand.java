@@ -16,8 +16,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /** The command line and environment of an execution environment's JVM, as Lambda's Java runtime launches it. */
 public final class ChildJvmCommand {
-    /** The account id of local ARNs (ElasticMQ's default too). */
-    public static final String ACCOUNT_ID = "123456789012";
+    /** The account id of local ARNs, the same as the local queues'. */
+    public static final String ACCOUNT_ID = io.photopipe.local.servers.LocalCredentials.ACCOUNT_ID;
     /** Main class of aws-lambda-java-runtime-interface-client. */
     public static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
 
