@@ -47,27 +47,24 @@ public final class FileNames {
      * @param contentType the declared content type
      */
     public static String sanitise(String declared, String contentType) {
-        String name = declared;
+        // Fold compatibility forms first (fullwidth letters and slashes, ligatures), then drop accents:
+        // "Ｃａｆé" -> "Cafe", "..／x" -> "../x"
+        String name = Normalizer.normalize(declared, Normalizer.Form.NFKC);
+        name = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFD)).replaceAll("");
         // Only the last path segment is a file name (browsers send just that; other clients may not)
         name = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
-        // Fold compatibility forms (fullwidth letters, ligatures), then drop accents: "Ｃａｆé" -> "Cafe"
-        name = Normalizer.normalize(name, Normalizer.Form.NFKC);
-        name = MARKS.matcher(Normalizer.normalize(name, Normalizer.Form.NFD)).replaceAll("");
-        // Everything else outside the safe set (controls, format characters, spaces, other scripts) becomes '-'
-        name = UNSAFE.matcher(name).replaceAll("-");
-        name = RUNS.matcher(name).replaceAll("$1");
-
-        String extension = "";
+        // The extension stays only when it is one of the declared type's; otherwise it is part of the name
+        List<String> allowed = extensionsOf(contentType);
+        String extension = allowed.getFirst();
         int dot = name.lastIndexOf('.');
-        if (dot >= 0) {
+        if (dot >= 0 && allowed.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT))) {
             extension = name.substring(dot + 1).toLowerCase(Locale.ROOT);
             name = name.substring(0, dot);
         }
-        List<String> allowed = extensionsOf(contentType);
-        if (!allowed.contains(extension)) {
-            extension = allowed.getFirst();
-        }
-        String base = trim(name.replace('.', '-'));
+        // Everything outside the safe set (controls, format characters, spaces, other scripts) and every dot left
+        // becomes '-', so the base can never be "." or ".." nor carry a second extension
+        String base = UNSAFE.matcher(name.replace('.', '-')).replaceAll("-");
+        base = trim(RUNS.matcher(base).replaceAll("$1"));
         if (base.length() > MAX_BASE_LENGTH) {
             base = trim(base.substring(0, MAX_BASE_LENGTH));
         }
