@@ -99,7 +99,8 @@ class ApiHandlerTest {
         assertThat(page).startsWith("<!doctype html>").contains("<title>photopipe")
                 .doesNotContainPattern("(src|href)=\"(https?:)?//")
                 .doesNotContainPattern("@import|url\\((https?:)?//")
-                .doesNotContain("<script src", "<link rel=\"stylesheet\"");
+                .doesNotContain("<script src", "<link rel=\"stylesheet\"")
+                .contains("JPEG, PNG, WebP, GIF, TIFF or BMP, up to 50 MB each");
     }
 
     @Test
