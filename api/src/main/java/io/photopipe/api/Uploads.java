@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 final class Uploads {
     /** A declaration is three short fields: anything much larger is not one. */
     static final int MAX_BODY_CHARS = 16 * 1024;
+    private static final int MAX_ID_ATTEMPTS = 3;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*");
 
     private final ApiConfig config;
@@ -50,17 +51,27 @@ final class Uploads {
         long size = size(json.get("size"));
 
         Instant now = clock.instant();
-        ImageId id = ImageId.random(now, random);
-        String fileName = FileNames.sanitise(declaredName, contentType);
-        String key = config.inputPrefix() + id.value() + "/" + fileName;
-        ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(), key, contentType, size,
-                config.uploadUrlExpiry());
-        UploadTicket ticket = new UploadTicket(id.value(), config.bucket(), key, fileName, contentType, size, now,
-                presigned.expiresAt());
-        store.writeText(config.outputBucket(), UploadTicket.keyFor(config, id), "application/json", ticket.toJson());
-        return new Created(id.value(), fileName,
-                new Upload("PUT", presigned.url().toString(), presigned.headers(), Map.of()),
-                baseUrl + "/images/" + id.value(), presigned.expiresAt());
+        for (int attempt = 1; ; attempt++) {
+            ImageId id = ImageId.random(now, random);
+            String fileName = FileNames.sanitise(declaredName, contentType);
+            String key = config.inputPrefix() + id.value() + "/" + fileName;
+            ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(), key, contentType, size,
+                    config.uploadUrlExpiry());
+            UploadTicket ticket = new UploadTicket(id.value(), config.bucket(), key, fileName, contentType, size, now,
+                    presigned.expiresAt());
+            // The record is created only if absent: even if two environments restored from one SnapStart snapshot
+            // drew the same random bits, two uploads could never share an id (and so a key)
+            if (store.createText(config.outputBucket(), UploadTicket.keyFor(config, id), "application/json",
+                    ticket.toJson())) {
+                return new Created(id.value(), fileName,
+                        new Upload("PUT", presigned.url().toString(), presigned.headers(), Map.of()),
+                        baseUrl + "/images/" + id.value(), presigned.expiresAt());
+            }
+            if (attempt == MAX_ID_ATTEMPTS) {
+                throw new IllegalStateException(MAX_ID_ATTEMPTS + " random ids in a row were taken: the random "
+                        + "generator is broken");
+            }
+        }
     }
 
     private static JsonNode parse(String body) {

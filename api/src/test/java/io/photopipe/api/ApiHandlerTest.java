@@ -175,7 +175,7 @@ class ApiHandlerTest {
             }
 
             @Override
-            public void writeText(String bucket, String key, String contentType, String text) {
+            public boolean createText(String bucket, String key, String contentType, String text) {
                 throw new IllegalStateException("unused");
             }
 
