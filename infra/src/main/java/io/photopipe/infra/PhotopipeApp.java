@@ -9,6 +9,10 @@ import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+import software.amazon.awscdk.cxapi.CloudFormationStackArtifact;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+import software.amazon.awscdk.cxapi.SynthesisMessageLevel;
 
 /**
  * The CDK app: {@code cdk.json} runs it for {@code npx aws-cdk@2 synth|deploy|destroy}, and
@@ -49,7 +53,18 @@ public final class PhotopipeApp {
         new PhotopipeStack(app, settings, options, jars, StackProps.builder()
                 .description("photopipe: S3 -> SQS -> Lambda photo renditions, with an upload API")
                 .build());
-        return Path.of(app.synth().getDirectory());
+        CloudAssembly assembly = app.synth();
+        // The CDK CLI prints these itself; without it nobody would see them.
+        if (System.getenv("CDK_OUTDIR") == null) {
+            for (CloudFormationStackArtifact stack : assembly.getStacks()) {
+                for (SynthesisMessage m : stack.getMessages()) {
+                    if (m.getLevel() != SynthesisMessageLevel.INFO) {
+                        System.err.println(m.getLevel() + " " + m.getId() + ": " + m.getEntry().getData());
+                    }
+                }
+            }
+        }
+        return Path.of(assembly.getDirectory());
     }
 
     /** {@code [synth] (-c|--context) name=value ...} */

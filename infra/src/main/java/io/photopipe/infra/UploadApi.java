@@ -2,6 +2,7 @@ package io.photopipe.infra;
 
 import io.photopipe.core.PipelineSettings;
 import java.util.List;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.aws_apigatewayv2_authorizers.HttpJwtAuthorizer;
 import software.amazon.awscdk.aws_apigatewayv2_integrations.HttpLambdaIntegration;
@@ -53,6 +54,9 @@ public final class UploadApi extends Construct {
                 .role(role)
                 .logGroup(FunctionBase.logGroup(this, "Logs", options.logRetentionDays(), role))
                 .build();
+        // The alias below publishes a version (SnapStart snapshots it); the CDK's reminder does not apply.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "a version is published through currentVersion and invoked through an alias");
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(WorkerFunction.ALIAS)
                 .version(function.getCurrentVersion())

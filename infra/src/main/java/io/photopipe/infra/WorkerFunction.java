@@ -4,6 +4,7 @@ import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
@@ -51,6 +52,9 @@ public final class WorkerFunction extends Construct {
                 .role(role)
                 .logGroup(FunctionBase.logGroup(this, "Logs", options.logRetentionDays(), role))
                 .build();
+        // The alias below publishes a version (SnapStart snapshots it); the CDK's reminder does not apply.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "a version is published through currentVersion and invoked through an alias");
         alias = Alias.Builder.create(this, "Alias")
                 .aliasName(ALIAS)
                 .version(function.getCurrentVersion())

@@ -14,7 +14,7 @@ final class Cfn {
 
     @SuppressWarnings("unchecked")
     Cfn(Template template) {
-        this.json = (Map<String, Object>) template.toJSON();
+        this.json = template.toJSON();
     }
 
     @SuppressWarnings("unchecked")
