@@ -25,13 +25,22 @@ import software.constructs.Construct;
 public final class Monitoring extends Construct {
 
     /**
-     * Micrometer meters the worker publishes (namespace {@value WorkerFunction#METRICS_NAMESPACE}). Micrometer's
+     * Micrometer meters the worker publishes (namespace {@value WorkerFunction#METRICS_NAMESPACE}; names from the
+     * worker's {@code WorkerMetrics}): messages by final outcome, tagged outcome and reason. Micrometer's
      * CloudWatch registry appends the statistic: a counter {@code x} arrives as {@code x.count}, a timer as
      * {@code x.count}, {@code x.sum}, {@code x.avg} and {@code x.max}.
      */
-    public static final String PHOTOS_METER = "photopipe.photos.processed";
-    /** The per-photo duration timer (see {@link #PHOTOS_METER}). */
+    public static final String MESSAGES_METER = "photopipe.messages";
+    /** The per-photo timer, tagged like {@link #MESSAGES_METER}. */
     public static final String DURATION_METER = "photopipe.photo.duration";
+    /** Source megapixels decoded (a counter). */
+    public static final String MEGAPIXELS_METER = "photopipe.megapixels.in";
+    /** Renditions written (a counter). */
+    public static final String RENDITIONS_METER = "photopipe.renditions.written";
+    /** DLQ copies, tagged result=ok|failed (a counter). */
+    public static final String DLQ_MOVES_METER = "photopipe.dlq.moves";
+    /** Messages per invocation (a distribution summary). */
+    public static final String BATCH_SIZE_METER = "photopipe.batch.size";
 
     private static final Duration PERIOD = Duration.minutes(1);
 
@@ -109,16 +118,15 @@ public final class Monitoring extends Construct {
                                 .build()),
                         worker.function().metricDuration(MetricOptions.builder().period(PERIOD).statistic("p99")
                                 .build()))),
-                graph("Photos by outcome (worker)", List.of(search(PHOTOS_METER + ".count", "Sum"))),
-                graph("Time per photo (worker, ms)", List.of(
+                graph("Messages by outcome and reason (worker)", List.of(search(MESSAGES_METER + ".count", "Sum"))),
+                graph("Time per photo (worker)", List.of(
                         search(DURATION_METER + ".avg", "Average"), search(DURATION_METER + ".max", "Maximum"))));
-        dashboard.addWidgets(graph("All worker counters", List.of(MathExpression.Builder.create()
-                // A token search: every photopipe meter whose name has a "count" part, whatever its tags.
-                .expression("SEARCH('Namespace=\"" + WorkerFunction.METRICS_NAMESPACE + "\" count', 'Sum', 60)")
-                .usingMetrics(Map.of())
-                .label("")
-                .period(PERIOD)
-                .build())));
+        dashboard.addWidgets(
+                graph("Megapixels decoded and renditions written", List.of(
+                        search(MEGAPIXELS_METER + ".count", "Sum"), search(RENDITIONS_METER + ".count", "Sum"))),
+                graph("DLQ copies by result (worker)", List.of(search(DLQ_MOVES_METER + ".count", "Sum"))),
+                graph("Messages per invocation", List.of(
+                        search(BATCH_SIZE_METER + ".avg", "Average"), search(BATCH_SIZE_METER + ".max", "Maximum"))));
     }
 
     /** The alarms, for tests and for wiring more actions. */

@@ -52,6 +52,26 @@ public final class Storage extends Construct {
         notifyQueue(settings, uploads);
     }
 
+    /**
+     * {@code s3:ListBucket} on the bucket(s), without a prefix condition. S3 answers a GET or HEAD of a missing key
+     * with 404 only to a principal allowed to list the bucket, and with 403 AccessDenied to anyone else
+     * (<a href="https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html">GetObject, "Permissions"</a>);
+     * that check is not a listing with a prefix, so the grant carries no {@code s3:prefix} condition. Both functions
+     * depend on that 404: the worker for a source deleted before it ran (skipped), a photo's first status read and
+     * the idempotency HEAD of its renditions; the API for "pending" and "no such upload". Listing shows key names
+     * only, of a bucket whose objects these functions read anyway.
+     */
+    static PolicyStatement listForNotFound(String sid, Storage storage) {
+        List<String> buckets = storage.outputBucket() == storage.bucket()
+                ? List.of(storage.bucket().getBucketArn())
+                : List.of(storage.bucket().getBucketArn(), storage.outputBucket().getBucketArn());
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .actions(List.of("s3:ListBucket"))
+                .resources(buckets)
+                .build();
+    }
+
     /** The bucket photos are uploaded to. */
     public Bucket bucket() {
         return bucket;

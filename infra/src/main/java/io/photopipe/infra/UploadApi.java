@@ -1,5 +1,6 @@
 package io.photopipe.infra;
 
+import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import java.util.List;
 import software.amazon.awscdk.Annotations;
@@ -49,7 +50,8 @@ public final class UploadApi extends Construct {
                 .timeout(Duration.seconds(a.timeoutSeconds()))
                 .code(Code.fromAsset(jar.toString()))
                 .handler(FunctionJars.API_HANDLER)
-                .environment(ApiEnvironment.of(settings, queues.results().getQueueUrl()))
+                // Exactly what the local runtime sets: one definition in core.
+                .environment(FunctionEnv.api(settings))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .role(role)
                 .logGroup(FunctionBase.logGroup(this, "Logs", options.logRetentionDays(), role))
@@ -114,18 +116,21 @@ public final class UploadApi extends Construct {
     private void grant(PipelineSettings settings, Storage storage) {
         String inputObjects = storage.bucket().arnForObjects(settings.inputPrefix() + "*");
         role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("PresignUploads")
-                // A presigned PUT (or POST policy) carries the signer's permissions: uploads under the input prefix.
+                .sid("PresignUploadsAndKeepTickets")
+                // A presigned PUT carries the signer's permissions: uploads under the input prefix. The API also
+                // records each upload it hands out at <outputPrefix><id>/_upload.json, and writes nothing else.
                 .actions(List.of("s3:PutObject"))
-                .resources(List.of(inputObjects))
+                .resources(List.of(inputObjects,
+                        storage.outputBucket().arnForObjects(settings.outputPrefix() + "*/_upload.json")))
                 .build());
         role.addToPolicy(PolicyStatement.Builder.create()
                 .sid("ReadPhotosAndRenditions")
-                // Presigned GETs of originals and renditions, and the worker's status documents.
+                // Presigned GETs of originals and renditions, the source's ETag, tickets and status documents.
                 .actions(List.of("s3:GetObject"))
                 .resources(List.of(inputObjects,
                         storage.outputBucket().arnForObjects(settings.outputPrefix() + "*")))
                 .build());
+        role.addToPolicy(Storage.listForNotFound("NotFoundIsNotFound", storage));
     }
 
     /** The function. */

@@ -87,13 +87,8 @@ public final class WorkerFunction extends Construct {
                 .actions(List.of("s3:PutObject", "s3:DeleteObject"))
                 .resources(List.of(outputObjects))
                 .build());
-        role.addToPolicy(PolicyStatement.Builder.create()
-                .sid("ListRenditions")
-                .actions(List.of("s3:ListBucket"))
-                .resources(List.of(out.getBucketArn()))
-                // Finding a deleted photo's renditions lists under the output prefix, and nothing else.
-                .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(settings.outputPrefix() + "*"))))
-                .build());
+        // Lists a deleted photo's renditions, and makes missing keys answer 404 (see Storage.listForNotFound).
+        role.addToPolicy(Storage.listForNotFound("ListRenditionsAndNotFound", storage));
         role.addToPolicy(PolicyStatement.Builder.create()
                 .sid("SendToDlqAndResults")
                 .actions(List.of("sqs:SendMessage"))

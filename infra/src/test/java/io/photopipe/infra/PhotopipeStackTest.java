@@ -181,8 +181,9 @@ class PhotopipeStackTest {
                         "Resource", List.of(objects(bucket, SETTINGS.inputPrefix() + "*"), objects(bucket, out + "*"))),
                 Map.of("Sid", "WriteAndDeleteRenditions", "Effect", "Allow",
                         "Action", List.of("s3:PutObject", "s3:DeleteObject"), "Resource", objects(bucket, out + "*")),
-                Map.of("Sid", "ListRenditions", "Effect", "Allow", "Action", "s3:ListBucket", "Resource", arn(bucket),
-                        "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of(out + "*")))),
+                // Unconditioned: S3 answers 404 for a missing key only to principals that may list the bucket.
+                Map.of("Sid", "ListRenditionsAndNotFound", "Effect", "Allow", "Action", "s3:ListBucket",
+                        "Resource", arn(bucket)),
                 Map.of("Sid", "SendToDlqAndResults", "Effect", "Allow", "Action", "sqs:SendMessage",
                         "Resource", List.of(arn(dlq), arn(results))),
                 Map.of("Sid", "PublishMetrics", "Effect", "Allow", "Action", "cloudwatch:PutMetricData",
@@ -204,11 +205,14 @@ class PhotopipeStackTest {
         assertThat(statementsOf(role)).containsExactly(
                 Map.of("Effect", "Allow", "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                         "Resource", arn(logGroupOf(fn))),
-                Map.of("Sid", "PresignUploads", "Effect", "Allow", "Action", "s3:PutObject",
-                        "Resource", objects(bucket, SETTINGS.inputPrefix() + "*")),
+                Map.of("Sid", "PresignUploadsAndKeepTickets", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", List.of(objects(bucket, SETTINGS.inputPrefix() + "*"),
+                                objects(bucket, SETTINGS.outputPrefix() + "*/_upload.json"))),
                 Map.of("Sid", "ReadPhotosAndRenditions", "Effect", "Allow", "Action", "s3:GetObject",
                         "Resource", List.of(objects(bucket, SETTINGS.inputPrefix() + "*"),
-                                objects(bucket, SETTINGS.outputPrefix() + "*"))));
+                                objects(bucket, SETTINGS.outputPrefix() + "*"))),
+                Map.of("Sid", "NotFoundIsNotFound", "Effect", "Allow", "Action", "s3:ListBucket",
+                        "Resource", arn(bucket)));
         assertThat(props(cfn.resources().get(role))).doesNotContainKey("ManagedPolicyArns");
     }
 
@@ -278,7 +282,8 @@ class PhotopipeStackTest {
     @Test
     void dashboardShowsMicrometerMetricsBesideTheQueues() {
         String body = props(cfn.only("AWS::CloudWatch::Dashboard").getValue()).get("DashboardBody").toString();
-        assertThat(body).contains("photopipe.photos.processed.count").contains("photopipe.photo.duration.avg")
+        assertThat(body).contains("photopipe.messages.count").contains("photopipe.photo.duration.avg")
+                .contains("photopipe.dlq.moves.count").contains("photopipe.megapixels.in.count")
                 .contains("SEARCH('Namespace=\\\"photopipe\\\" MetricName=")
                 .contains("ApproximateNumberOfMessagesVisible").contains("ApproximateAgeOfOldestMessage")
                 .contains("AWS/Lambda");

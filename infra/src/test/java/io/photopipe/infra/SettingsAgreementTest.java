@@ -75,6 +75,14 @@ class SettingsAgreementTest {
     }
 
     @Test
+    void apiFunctionAndEnvironmentAreExactlyFunctionEnvApi() {
+        Map<String, Object> fn = props(PhotopipeStackTest.function(cfn, FunctionJars.API_HANDLER));
+        assertThat(fn).containsEntry("MemorySize", SETTINGS.api().memoryMb())
+                .containsEntry("Timeout", SETTINGS.api().timeoutSeconds());
+        assertThat(((Map<?, ?>) fn.get("Environment")).get("Variables")).isEqualTo(FunctionEnv.api(SETTINGS));
+    }
+
+    @Test
     void theNotificationFilterIsTheInputPrefix() {
         Map<String, Object> bucket = props(cfn.resources().get(
                 cfn.idOf("AWS::S3::Bucket", "BucketName", SETTINGS.bucket())));

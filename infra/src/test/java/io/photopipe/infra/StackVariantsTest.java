@@ -51,8 +51,12 @@ class StackVariantsTest {
                         "Resource", List.of(objects(in, "in/*"), objects(out, "out/*"))),
                 Map.of("Sid", "WriteAndDeleteRenditions", "Effect", "Allow",
                         "Action", List.of("s3:PutObject", "s3:DeleteObject"), "Resource", objects(out, "out/*")),
-                Map.of("Sid", "ListRenditions", "Effect", "Allow", "Action", "s3:ListBucket", "Resource", arn(out),
-                        "Condition", Map.of("StringLike", Map.of("s3:prefix", List.of("out/*")))));
+                Map.of("Sid", "ListRenditionsAndNotFound", "Effect", "Allow", "Action", "s3:ListBucket",
+                        "Resource", List.of(arn(in), arn(out))));
+        String api = PhotopipeStackTest.roleOfIn(cfn, "io.photopipe.api.ApiHandler::handleRequest");
+        assertThat(PhotopipeStackTest.statementsOf(cfn, api)).contains(
+                Map.of("Sid", "PresignUploadsAndKeepTickets", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", List.of(objects(in, "in/*"), objects(out, "out/*/_upload.json"))));
     }
 
     @Test
