@@ -6,6 +6,7 @@ import io.photopipe.local.apigw.HttpApi;
 import io.photopipe.local.esm.EsmConfig;
 import io.photopipe.local.esm.EsmStats;
 import io.photopipe.local.esm.EventSourceMapping;
+import io.photopipe.local.esm.ScalingPolicy;
 import io.photopipe.local.lambda.FunctionConfig;
 import io.photopipe.local.lambda.LambdaOptions;
 import io.photopipe.local.lambda.LambdaStats;
@@ -144,6 +145,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the event source mapping (if not running): the worker consumes the upload queue. */
     public synchronized void startWorker() {
+        startWorker(ScalingPolicy.aws());
+    }
+
+    /**
+     * Starts the event source mapping (if not running) with another poller ramp than AWS's, e.g. a compressed one so
+     * a short load test shows the ramp (the load tests' scaling model is checked against it).
+     */
+    public synchronized void startWorker(ScalingPolicy scaling) {
         if (esm != null) {
             return;
         }
@@ -151,7 +160,7 @@ public final class LocalStack implements AutoCloseable {
         esmClient = keep(sqs.clientBuilder().overrideConfiguration(o -> o.addExecutionInterceptor(ageTracker))
                 .build());
         esm = keep(EventSourceMapping.start(esmClient, lambda,
-                EsmConfig.of(settings, queues.queueUrl(), queues.queueArn(), WORKER_FUNCTION)));
+                EsmConfig.of(settings, queues.queueUrl(), queues.queueArn(), WORKER_FUNCTION).withScaling(scaling)));
     }
 
     private Map<String, String> workerEnvironment() {

@@ -1,0 +1,91 @@
+package io.photopipe.loadtest.sim;
+
+import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
+import static io.gatling.javaapi.core.CoreDsl.StringBody;
+import static io.gatling.javaapi.core.CoreDsl.doIf;
+import static io.gatling.javaapi.core.CoreDsl.exec;
+import static io.gatling.javaapi.core.CoreDsl.feed;
+import static io.gatling.javaapi.core.CoreDsl.jmesPath;
+import static io.gatling.javaapi.core.CoreDsl.pause;
+import static io.gatling.javaapi.http.HttpDsl.http;
+import static io.gatling.javaapi.http.HttpDsl.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatling.javaapi.core.ChainBuilder;
+import io.gatling.javaapi.core.Session;
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import io.photopipe.loadtest.E2eRecorder;
+import io.photopipe.loadtest.RunContext;
+import java.util.Map;
+
+/** The request chains the simulations share. */
+public final class Flows {
+    /** The group whose duration is the end-to-end time from the start of the upload to the photo's final status. */
+    public static final String UPLOAD_TO_READY = "upload-to-ready";
+    public static final String UPLOAD_TO_FAILED = "upload-to-failed";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Flows() {
+    }
+
+    /** The API protocol: base URL, JSON, presigned URLs sent exactly as signed. */
+    public static HttpProtocolBuilder protocol(RunContext ctx) {
+        return http.baseUrl(ctx.target().apiBase().toString())
+                .acceptHeader("application/json")
+                .disableUrlEncoding() // presigned URLs are already encoded; re-encoding would break the signature
+                .userAgentHeader("photopipe-loadtest");
+    }
+
+    /**
+     * One upload as a user makes it: POST /uploads, PUT the photo to the presigned URL, poll GET /images/{id} until
+     * it is no longer pending. The PUT and the polling are inside the group {@code group}, whose duration (the
+     * report uses group durations, see gatling.conf) is the end-to-end time; a corrupt photo is timed in
+     * {@link #UPLOAD_TO_FAILED} instead. A photo that does not end as expected
+     * (or not before the ready timeout) fails one extra request, so it counts as a failed request.
+     */
+    public static ChainBuilder upload(RunContext ctx, String group) {
+        long pollMs = ctx.options().pollInterval().toMillis();
+        long timeoutMs = ctx.options().readyTimeout().toMillis();
+        E2eRecorder recorder = ctx.recorder();
+        return feed(ctx.photos().feeder())
+                .exec(http("POST /uploads").post("/uploads")
+                        .body(StringBody(s -> json(Map.of("fileName", s.getString("fileName"),
+                                "contentType", s.getString("contentType"), "size", s.getInt("size")))))
+                        .asJson()
+                        .check(status().is(201), jmesPath("id").saveAs("id"), jmesPath("upload.url").saveAs("putUrl")))
+                .exec(s -> s.set("group", "failed".equals(s.getString("expect")) ? UPLOAD_TO_FAILED : group))
+                .group("#{group}").on(
+                        exec(s -> s.set("t0", System.currentTimeMillis()).set("status", "pending"))
+                                .exec(http("PUT photo (presigned)").put("#{putUrl}")
+                                        .header("Content-Type", "#{contentType}")
+                                        .body(ByteArrayBody(s -> (byte[]) s.get("body")))
+                                        .check(status().is(200)))
+                                .asLongAs(s -> pending(s, timeoutMs)).on(
+                                        pause(java.time.Duration.ofMillis(pollMs))
+                                                .exec(http("GET /images/{id}").get("/images/#{id}")
+                                                        .check(status().is(200),
+                                                                jmesPath("status").saveAs("status")))))
+                .exec(s -> {
+                    String outcome = "pending".equals(s.getString("status")) ? "timeout" : s.getString("status");
+                    recorder.record(new E2eRecorder.Entry(s.getString("group"), s.getLong("t0"), System.currentTimeMillis(), outcome,
+                            s.getString("expect")));
+                    return s;
+                })
+                .exec(doIf(s -> !s.getString("expect").equals(s.getString("status"))).then(
+                        exec(http("photo ended as expected").get("/images/#{id}")
+                                .check(jmesPath("status").isEL("#{expect}")))));
+    }
+
+    private static boolean pending(Session s, long timeoutMs) {
+        return s.contains("status") && "pending".equals(s.getString("status"))
+                && System.currentTimeMillis() - s.getLong("t0") < timeoutMs;
+    }
+
+    static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
