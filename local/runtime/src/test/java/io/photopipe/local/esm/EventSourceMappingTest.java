@@ -101,7 +101,7 @@ class EventSourceMappingTest {
     void aBatchingWindowGathersMoreThanOneReceiveUpToBatchSize() {
         QueuePair q = queues(server, "window", 5, 30);
         send(sqs, q.queueUrl(), IntStream.range(0, 25).mapToObj(i -> "ok-" + i).toArray(String[]::new));
-        try (EventSourceMapping esm = EventSourceMapping.start(sqs, lambda, config(q, 20, 3, true))) {
+        try (EventSourceMapping ignored = EventSourceMapping.start(sqs, lambda, config(q, 20, 3, true))) {
             await().atMost(WAIT).until(() -> depth(sqs, q.queueUrl()) == 0);
         }
         // 20 then the 5 left once the window expired: more than one ReceiveMessage (10 max) per batch
@@ -217,7 +217,7 @@ class EventSourceMappingTest {
 
         QueuePair err = queues(server, "norbif-err", 1, 1);
         send(sqs, err.queueUrl(), "throw", "ok-1");
-        try (EventSourceMapping esm = EventSourceMapping.start(sqs, lambda, config(err, 10, 0, false))) {
+        try (EventSourceMapping ignored = EventSourceMapping.start(sqs, lambda, config(err, 10, 0, false))) {
             await().atMost(WAIT).until(() -> depth(sqs, err.dlqUrl()) == 2);
         }
     }
