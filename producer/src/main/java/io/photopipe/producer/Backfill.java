@@ -3,6 +3,7 @@ package io.photopipe.producer;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.photopipe.core.MessageAttributes;
 import io.photopipe.core.S3EventMessages;
+import io.photopipe.producer.internal.Prefetch;
 import io.photopipe.producer.internal.Progress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -138,8 +139,8 @@ public final class Backfill {
         Map<String, MessageAttributeValue> attributes = options.force()
                 ? Map.of(MessageAttributes.FORCE, MessageAttributeValue.builder().dataType("String").stringValue("true")
                 .build()) : Map.of();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Iterator<ObjectRef> it = source.open(after);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+             Prefetch<ObjectRef> it = new Prefetch<>(source.open(after), 5_000)) {
             List<ObjectRef> batch = new ArrayList<>(BatchSender.MAX_ENTRIES);
             List<OutgoingMessage> messages = new ArrayList<>(BatchSender.MAX_ENTRIES);
             long batchBytes = 0;
@@ -148,7 +149,16 @@ public final class Backfill {
                     stopping = true;
                     break;
                 }
-                boolean more = it.hasNext();
+                boolean more;
+                try {
+                    more = it.hasNext();
+                } catch (IllegalStateException e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        stopping = true;
+                        break;
+                    }
+                    throw e;
+                }
                 ObjectRef o = more ? it.next() : null;
                 OutgoingMessage m = null;
                 if (o != null) {

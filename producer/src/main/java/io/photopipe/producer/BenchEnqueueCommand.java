@@ -59,13 +59,18 @@ final class BenchEnqueueCommand implements Callable<Integer> {
      * @param objects            messages per round
      * @param maxInFlight        batch calls in flight
      * @param rawPerSecond       raw SendMessageBatch rate of each round
+     * @param listPerSecond      ListObjectsV2 keys/s of each round (the source alone)
+     * @param backfillNoCheckpointPerSecond backfill rate without a checkpoint file, each round
+     * @param syntheticPerSecond backfill rate from an in-memory key source (no listing), with checkpoint, each round
      * @param backfillPerSecond  backfill rate of each round
      * @param rawBest            best raw round
      * @param backfillBest       best backfill round
      * @param ratio              backfillBest / rawBest
      * @param cores              available processors
      */
-    record Result(int objects, int maxInFlight, List<Double> rawPerSecond, List<Double> backfillPerSecond,
+    record Result(int objects, int maxInFlight, List<Double> rawPerSecond, List<Double> listPerSecond,
+                  List<Double> backfillNoCheckpointPerSecond, List<Double> syntheticPerSecond,
+                  List<Double> backfillPerSecond,
                   double rawBest, double backfillBest, double ratio, int cores) {
     }
 
@@ -85,22 +90,34 @@ final class BenchEnqueueCommand implements Callable<Integer> {
                 err.flush();
                 putObjects(s3, bucket, objects);
                 List<Double> raw = new ArrayList<>();
+                List<Double> list = new ArrayList<>();
+                List<Double> noCheckpoint = new ArrayList<>();
+                List<Double> synthetic = new ArrayList<>();
                 List<Double> backfill = new ArrayList<>();
                 for (int round = 0; round < rounds; round++) {
                     String rawQueue = createQueue(sqs, "photopipe-bench-raw-" + id + "-" + round, queues);
                     raw.add(raw(sqs, rawQueue, bucket, aws.region().id()));
+                    list.add(list(s3, bucket));
+                    String ncQueue = createQueue(sqs, "photopipe-bench-nocp-" + id + "-" + round, queues);
+                    noCheckpoint.add(backfill(aws, ncQueue, bucket, null));
+                    String synQueue = createQueue(sqs, "photopipe-bench-synthetic-" + id + "-" + round, queues);
+                    synthetic.add(backfill(aws, synQueue, new SyntheticSource(bucket, objects),
+                            checkpoints.resolve("syn-" + round + ".json")));
                     String bfQueue = createQueue(sqs, "photopipe-bench-backfill-" + id + "-" + round, queues);
                     backfill.add(backfill(aws, bfQueue, bucket, checkpoints.resolve("cp-" + round + ".json")));
-                    err.printf(Locale.ROOT, "round %d: raw SendMessageBatch %.0f msg/s, backfill %.0f msg/s%n",
-                            round + 1, raw.getLast(), backfill.getLast());
+                    err.printf(Locale.ROOT, "round %d: raw SendMessageBatch %.0f msg/s, listing %.0f keys/s, backfill "
+                                    + "without checkpoint %.0f msg/s, from synthetic keys %.0f msg/s, backfill %.0f msg/s%n",
+                            round + 1, raw.getLast(), list.getLast(), noCheckpoint.getLast(), synthetic.getLast(),
+                            backfill.getLast());
                     err.flush();
-                    sqs.deleteQueue(r -> r.queueUrl(rawQueue));
-                    sqs.deleteQueue(r -> r.queueUrl(bfQueue));
+                    for (String q : queues) {
+                        sqs.deleteQueue(r -> r.queueUrl(q));
+                    }
                     queues.clear();
                 }
                 double rawBest = raw.stream().mapToDouble(Double::doubleValue).max().orElse(0);
                 double bfBest = backfill.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-                Result result = new Result(objects, maxInFlight, raw, backfill, rawBest, bfBest,
+                Result result = new Result(objects, maxInFlight, raw, list, noCheckpoint, synthetic, backfill, rawBest, bfBest,
                         rawBest == 0 ? 0 : bfBest / rawBest, Runtime.getRuntime().availableProcessors());
                 PrintWriter out = spec.commandLine().getOut();
                 if (common.json) {
@@ -109,6 +126,12 @@ final class BenchEnqueueCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "enqueue benchmark, %,d messages, %d batch calls in flight, %d cores:%n",
                             objects, maxInFlight, result.cores());
                     out.printf(Locale.ROOT, "  raw SendMessageBatch  best %,.0f msg/s  (rounds %s)%n", rawBest, fmt(raw));
+                    out.printf(Locale.ROOT, "  listing alone         best %,.0f keys/s (rounds %s)%n",
+                            list.stream().mapToDouble(Double::doubleValue).max().orElse(0), fmt(list));
+                    out.printf(Locale.ROOT, "  backfill, no checkpoint best %,.0f msg/s (rounds %s)%n",
+                            noCheckpoint.stream().mapToDouble(Double::doubleValue).max().orElse(0), fmt(noCheckpoint));
+                    out.printf(Locale.ROOT, "  backfill, synthetic keys (no S3) best %,.0f msg/s (rounds %s)%n",
+                            synthetic.stream().mapToDouble(Double::doubleValue).max().orElse(0), fmt(synthetic));
                     out.printf(Locale.ROOT, "  backfill              best %,.0f msg/s  (rounds %s)  = %.0f%% of raw%n",
                             bfBest, fmt(backfill), result.ratio() * 100);
                 }
@@ -171,8 +194,23 @@ final class BenchEnqueueCommand implements Callable<Integer> {
         return sent * 1e9 / (System.nanoTime() - t0);
     }
 
+    private static double list(S3Client s3, String bucket) {
+        long t0 = System.nanoTime();
+        long n = 0;
+        var it = new ListingSource(s3, bucket, "").open(null);
+        while (it.hasNext()) {
+            it.next();
+            n++;
+        }
+        return n * 1e9 / (System.nanoTime() - t0);
+    }
+
     private double backfill(AwsClients aws, String queueUrl, String bucket, Path checkpoint) throws Exception {
-        Backfill b = new Backfill(new ListingSource(aws.s3(), bucket, ""), ObjectFilter.all(List.of()),
+        return backfill(aws, queueUrl, new ListingSource(aws.s3(), bucket, ""), checkpoint);
+    }
+
+    private double backfill(AwsClients aws, String queueUrl, KeySource source, Path checkpoint) throws Exception {
+        Backfill b = new Backfill(source, ObjectFilter.all(List.of()),
                 BatchSender.withDefaults(SendBatchPort.of(aws.sqs())),
                 new Backfill.Options(queueUrl, aws.region().id(), false, maxInFlight, 0, checkpoint, null, false, 0),
                 Progress.none(), null);
@@ -181,6 +219,20 @@ final class BenchEnqueueCommand implements Callable<Integer> {
             throw new IllegalStateException("backfill sent " + s.sent() + " of " + objects + ": " + s.failures());
         }
         return s.messagesPerSecond();
+    }
+
+    /** The same keys as the scratch bucket, from memory: the backfill without the cost of listing. */
+    private record SyntheticSource(String bucket, int n) implements KeySource {
+        @Override
+        public java.util.Iterator<ObjectRef> open(String afterCursor) {
+            return java.util.stream.IntStream.range(0, n).mapToObj(i -> new ObjectRef(bucket, key(i), 1,
+                    "9dd4e461268c8034f5c8564e155c67a6", null, key(i))).iterator();
+        }
+
+        @Override
+        public String describe() {
+            return "synthetic:" + bucket;
+        }
     }
 
     private static String key(int i) {

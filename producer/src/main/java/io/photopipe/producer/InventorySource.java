@@ -274,6 +274,7 @@ public final class InventorySource implements KeySource {
 
     private Path fetch(DataFile file) throws IOException {
         Path temp = Files.createTempFile("photopipe-inventory-", ".csv.gz");
+        temp.toFile().deleteOnExit(); // a run stopped mid-file leaves nothing behind
         try (InputStream in = openData(file);
              DigestInputStream digest = new DigestInputStream(in, md5())) {
             Files.copy(digest, temp, StandardCopyOption.REPLACE_EXISTING);

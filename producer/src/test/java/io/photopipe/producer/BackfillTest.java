@@ -10,14 +10,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +38,8 @@ class BackfillTest {
     @BeforeAll
     static void library() throws Exception {
         stack = Stack.get();
-        bucket = stack.bucket("library");
-        keys = IntStream.range(0, OBJECTS).mapToObj(i -> String.format(Locale.ROOT, "uploads/%02d/photo %04d.jpg",
-                i % 17, i)).toList();
-        stack.put(bucket, keys, k -> "x");
+        bucket = Stack.library().bucket();
+        keys = Stack.library().keys();
     }
 
     String queue() {

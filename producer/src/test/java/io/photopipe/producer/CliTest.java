@@ -121,6 +121,10 @@ class CliTest {
         assertThat(s.json().path("dlqVisible").asLong()).isEqualTo(1);
         assertThat(s.json().has("dlqOldestAgeSeconds")).isTrue();
 
+        Cli.Result watch = Cli.run("status", "--queue", name, "--watch", "--interval", "100ms", "--iterations", "3");
+        assertThat(watch.exitCode()).isZero();
+        assertThat(watch.out().lines()).hasSize(3).allMatch(l -> l.contains("30 waiting") && l.contains("DLQ " + name));
+
         Cli.Result timeout = Cli.run("status", "--queue", name, "--wait-empty", "--timeout", "1s", "--interval",
                 "200ms", "--json");
         assertThat(timeout.exitCode()).isEqualTo(ExitCodes.TIMEOUT);

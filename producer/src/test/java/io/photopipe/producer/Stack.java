@@ -52,6 +52,28 @@ final class Stack {
         return instance;
     }
 
+    /** A bucket of 3,000 tiny objects under uploads/, created once per JVM and shared by the backfill tests. */
+    record Library(String bucket, List<String> keys) {
+    }
+
+    private static volatile Library library;
+
+    static Library library() throws Exception {
+        if (library == null) {
+            synchronized (Stack.class) {
+                if (library == null) {
+                    Stack stack = get();
+                    String bucket = stack.bucket("library");
+                    List<String> keys = java.util.stream.IntStream.range(0, 3000).mapToObj(i -> String.format(
+                            java.util.Locale.ROOT, "uploads/%02d/photo %04d.jpg", i % 17, i)).toList();
+                    stack.put(bucket, keys, k -> "x");
+                    library = new Library(bucket, keys);
+                }
+            }
+        }
+        return library;
+    }
+
     S3Client s3() {
         return s3Server.client();
     }
