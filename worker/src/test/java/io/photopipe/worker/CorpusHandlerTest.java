@@ -184,9 +184,13 @@ class CorpusHandlerTest {
         int[] cmyk = meanRgb(h.bytes(h.status(key("cmyk_adobe_video-001.cmyk.jpeg")).renditions().get("small").key()));
         int[] rgb = meanRgb(h.bytes(h.status(key("progressive_video-001.progressive.jpeg")).renditions().get("small")
                 .key()));
+        // Sanity, not colour science (the engine's tests own accuracy): an inverted CMYK decode reverses the order
+        // of the channels, a washed-out one drifts far from the RGB original.
+        String both = java.util.Arrays.toString(cmyk) + " vs RGB " + java.util.Arrays.toString(rgb);
+        assertThat(rgb[0] > rgb[1] && rgb[1] > rgb[2]).as("RGB original " + both).isTrue();
+        assertThat(cmyk[0] > cmyk[1] && cmyk[1] > cmyk[2]).as("CMYK keeps the hue " + both).isTrue();
         for (int c = 0; c < 3; c++) {
-            assertThat(Math.abs(cmyk[c] - rgb[c])).as("channel %d: CMYK %s vs RGB %s", c,
-                    java.util.Arrays.toString(cmyk), java.util.Arrays.toString(rgb)).isLessThan(40);
+            assertThat(Math.abs(cmyk[c] - rgb[c])).as("channel %d: CMYK %s", c, both).isLessThan(60);
         }
     }
 

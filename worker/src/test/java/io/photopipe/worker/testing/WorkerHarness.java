@@ -86,6 +86,11 @@ public final class WorkerHarness implements AutoCloseable {
         return new WorkerHarness(null, overrides);
     }
 
+    /** A worker on a given bucket, keeping what is in it (a second deployment over the same data). */
+    public static WorkerHarness forBucketKeeping(String bucket, Map<String, String> overrides) {
+        return new WorkerHarness(bucket, overrides);
+    }
+
     /** A worker on a given bucket (created if needed, emptied if it exists). */
     public static WorkerHarness forBucket(String bucket, Map<String, String> overrides) {
         WorkerHarness h = new WorkerHarness(bucket, overrides);
