@@ -78,8 +78,8 @@ public final class WorkerFunction extends Construct {
         role.addToPolicy(PolicyStatement.Builder.create()
                 .sid("ReadPhotosAndRenditions")
                 .actions(List.of("s3:GetObject"))
-                // Renditions too: a redelivered message is skipped when its outputs already carry the source's
-                // ETag and preset hash, which the worker reads from them.
+                // Renditions and status documents too: a photo's status is read first, and a redelivered message is
+                // skipped when its outputs already carry the source's ETag and preset hash.
                 .resources(List.of(in.arnForObjects(settings.inputPrefix() + "*"), outputObjects))
                 .build());
         role.addToPolicy(PolicyStatement.Builder.create()

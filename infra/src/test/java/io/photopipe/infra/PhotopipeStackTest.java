@@ -19,6 +19,7 @@ import software.amazon.awscdk.assertions.Template;
 class PhotopipeStackTest {
 
     static final PipelineSettings SETTINGS = PipelineSettings.defaults();
+    static PhotopipeStack stack;
     static Template template;
     static Cfn cfn;
     static String bucket;
@@ -28,7 +29,8 @@ class PhotopipeStackTest {
 
     @BeforeAll
     static void synthesize() {
-        template = TestStacks.template(SETTINGS, DeployOptions.defaults());
+        stack = TestStacks.stack(SETTINGS, DeployOptions.defaults());
+        template = Template.fromStack(stack);
         cfn = new Cfn(template);
         bucket = cfn.only("AWS::S3::Bucket").getKey();
         uploads = cfn.idOf("AWS::SQS::Queue", "QueueName", SETTINGS.queue().name());
@@ -299,7 +301,7 @@ class PhotopipeStackTest {
 
     @Test
     void theDefaultBucketNameIsFlaggedBecauseBucketNamesAreGlobal() {
-        software.amazon.awscdk.assertions.Annotations.fromStack(TestStacks.lastStack())
+        software.amazon.awscdk.assertions.Annotations.fromStack(stack)
                 .hasWarning("*", Match.stringLikeRegexp(".*bucket names are global.*"));
     }
 

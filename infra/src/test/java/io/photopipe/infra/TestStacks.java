@@ -63,15 +63,7 @@ final class TestStacks {
             throw new UncheckedIOException(e);
         }
         App app = new App(AppProps.builder().outdir(out.toString()).context(Map.of()).build());
-        last = new PhotopipeStack(app, settings, options, jars(), StackProps.builder().build());
-        return last;
-    }
-
-    private static PhotopipeStack last;
-
-    /** The stack the last {@link #template} call synthesized (for annotations). */
-    static PhotopipeStack lastStack() {
-        return last;
+        return new PhotopipeStack(app, settings, options, jars(), StackProps.builder().build());
     }
 
     static Template template(PipelineSettings settings, DeployOptions options) {
