@@ -31,6 +31,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalTarget implements Target {
     /** How often the busy environments are counted to integrate invocation time. */
     private static final long BUSY_TICK_MILLIS = 20;
+    /** System property: keep the temporary data directory (objects, queues, function logs) after the run. */
+    public static final String KEEP_DATA = "photopipe.loadtest.keepData";
 
     private final LocalStack stack;
     private final Path dataDir;
@@ -197,6 +199,10 @@ public final class LocalTarget implements Target {
     public void close() {
         busyTicker.shutdownNow();
         stack.close();
+        if (Boolean.getBoolean(KEEP_DATA)) {
+            System.out.println("  kept the stack's data (function logs under logs/): " + dataDir);
+            return;
+        }
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -53,6 +53,7 @@ public final class Flows {
                                 "contentType", s.getString("contentType"), "size", s.getInt("size")))))
                         .asJson()
                         .check(status().is(201), jmesPath("id").saveAs("id"), jmesPath("upload.url").saveAs("putUrl")))
+                .exitHereIfFailed()
                 .exec(s -> s.set("group", "failed".equals(s.getString("expect")) ? UPLOAD_TO_FAILED : group))
                 .group("#{group}").on(
                         exec(s -> s.set("t0", System.currentTimeMillis()).set("status", "pending"))
