@@ -30,20 +30,28 @@ public final class Backlog {
     private final Target target;
     private final String prefix;
     private final List<String> keys;
+    private final boolean processedFirst;
     private volatile Backfill backfill;
     private volatile Thread thread;
     private volatile BackfillSummary summary;
     private volatile Throwable failure;
     private volatile long startedAtMs;
 
-    private Backlog(Target target, String prefix, List<String> keys) {
+    private Backlog(Target target, String prefix, List<String> keys, boolean processedFirst) {
         this.target = target;
         this.prefix = prefix;
         this.keys = List.copyOf(keys);
+        this.processedFirst = processedFirst;
+    }
+
+    /** Whether the worker processed the seeded photos already (the backfill then rebuilds them). */
+    public boolean processedFirst() {
+        return processedFirst;
     }
 
     /**
-     * Puts {@code count} photos under {@code <inputPrefix>loadtest/<runId>/} and leaves the queue empty.
+     * Puts {@code count} photos under {@code <inputPrefix>loadtest/<runId>/} and leaves the queue empty: purged when
+     * the worker is held (the local stack before it consumes), else after the worker processed them.
      *
      * @throws IllegalStateException when the objects or their notifications do not settle in time
      */
@@ -77,7 +85,8 @@ public final class Backlog {
             }
         }
         Duration limit = Duration.ofSeconds(60 + count / 50);
-        if (target.canHoldBacklog()) {
+        boolean hold = target.canHoldBacklog() && !target.consuming();
+        if (hold) {
             await(() -> depth(target, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) >= count, limit,
                     "the " + count + " upload notifications of the backlog did not all reach the queue");
             target.sqs().purgeQueue(b -> b.queueUrl(target.queueUrl()));
@@ -86,9 +95,9 @@ public final class Backlog {
         } else {
             await(() -> depth(target, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES) == 0
                     && depth(target, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE) == 0,
-                    limit.multipliedBy(10), "the deployed worker did not process the seeded backlog");
+                    limit.multipliedBy(10), "the worker did not process the seeded backlog");
         }
-        return new Backlog(target, prefix, keys);
+        return new Backlog(target, prefix, keys, !hold);
     }
 
     private static long depth(Target t, QueueAttributeName name) {

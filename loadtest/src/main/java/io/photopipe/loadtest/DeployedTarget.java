@@ -105,6 +105,11 @@ public final class DeployedTarget implements Target {
     }
 
     @Override
+    public boolean consuming() {
+        return true;
+    }
+
+    @Override
     public void startConsuming() {
         // the deployed event source mapping always runs
     }

@@ -12,13 +12,14 @@ public final class E2eRecorder {
     /**
      * One photo.
      *
+     * @param id       the API's image id (empty when the photo did not come through the API)
      * @param group    the Gatling group it was timed in
      * @param startMs  epoch millis at the start of the upload
      * @param endMs    epoch millis when its final status was seen
      * @param outcome  ready, failed, or timeout
      * @param expected what it should have ended as
      */
-    public record Entry(String group, long startMs, long endMs, String outcome, String expected) {
+    public record Entry(String id, String group, long startMs, long endMs, String outcome, String expected) {
         public long millis() {
             return endMs - startMs;
         }

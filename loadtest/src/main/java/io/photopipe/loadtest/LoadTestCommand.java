@@ -99,6 +99,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--model-backlog", split = ",", description = "backlogs to model (default 1000000,10000000,100000000)")
     List<Long> modelBacklog;
 
+    @Option(names = "--api-warm-up", description = "API environments warmed before the run (default 4; 0: none)")
+    Integer apiWarmUp;
+
     @Option(names = "--ports", description = "local S3,SQS,API ports (default: free ports; 0 for any)")
     String ports;
 
@@ -134,7 +137,8 @@ public final class LoadTestCommand implements Callable<Integer> {
                 or(corruptPercent, d.corruptPercent()), or(backlog, d.backlog()), or(backfillRate, d.backfillRate()),
                 or(maxSlowdown, d.maxSlowdown()), or(maxConcurrency, 0), tinyPresets,
                 localRamp == null ? null : LoadTestOptions.Ramp.parse(localRamp), settings, target, reports, prices,
-                or(accountConcurrency, d.accountConcurrency()), modelConcurrency, modelBacklog, parsePorts(ports));
+                or(accountConcurrency, d.accountConcurrency()), modelConcurrency, modelBacklog, parsePorts(ports),
+                or(apiWarmUp, d.apiWarmUp()));
     }
 
     private static Profile parseProfile(String s) {

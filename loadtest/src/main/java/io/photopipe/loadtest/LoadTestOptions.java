@@ -36,6 +36,9 @@ import java.util.Objects;
  * @param modelConcurrencies MaximumConcurrency values the scaling model predicts for
  * @param modelBacklogs    backlogs the scaling model predicts for
  * @param ports            local S3, SQS and API ports (0 each: free ports)
+ * @param apiWarmUp        API execution environments started before the simulation (concurrent requests that
+ *                         make them cold-start), so a spike measures the pipeline rather than a storm of API cold
+ *                         starts; 0 for none
  */
 public record LoadTestOptions(Scenario scenario, int users, Duration duration, Profile profile, double rate,
                               Duration maxE2eP99, Duration pollInterval, Duration readyTimeout, Path photosDir,
@@ -43,7 +46,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
                               double maxSlowdown, int maxConcurrency, boolean tinyPresets, Ramp localRamp,
                               Path settingsFile, Path targetFile, Path reportsDir, Path pricesFile,
                               int accountConcurrency, List<Integer> modelConcurrencies, List<Long> modelBacklogs,
-                              int[] ports) {
+                              int[] ports, int apiWarmUp) {
 
     /** Hard bounds: every run ends by itself. */
     public static final int MAX_USERS = 100_000;
@@ -127,6 +130,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
         reportsDir = reportsDir == null ? Path.of("loadtest", "target", "reports") : reportsDir;
         ports = ports == null ? new int[] {0, 0, 0} : ports.clone();
         require(ports.length == 3, "--ports", "needs three ports: S3,SQS,API");
+        require(apiWarmUp >= 0 && apiWarmUp <= 100, "--api-warm-up", apiWarmUp + " must be from 0 to 100");
         for (int p : ports) {
             require(p >= 0 && p <= 65_535, "--ports", p + " must be 0 (a free port) or 1-65535");
         }
@@ -137,7 +141,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
         return new LoadTestOptions(scenario, 20, Duration.ofSeconds(20), Profile.SPIKE, 0, Duration.ofSeconds(60),
                 Duration.ofMillis(500), Duration.ofSeconds(180), null, "1600x1200",
                 scenario == Scenario.POISON_SHARE ? 20 : 0, 200, 5, 3, 0, false, null, null, null, null, null,
-                1000, null, null, null);
+                1000, null, null, null, 4);
     }
 
     /** Users per second for the sustained and mixed profiles. */

@@ -19,6 +19,14 @@ import io.photopipe.producer.internal.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,20 +57,29 @@ public final class LoadTestRunner {
     /** Runs with the local stack or the {@code --target} stack; {@code out} gets progress lines and the paths. */
     public static RunResult run(LoadTestOptions o, Path projectRoot, PrintStream out) throws InterruptedException {
         PipelineSettings settings = settingsFor(o);
-        Prices prices = o.pricesFile() == null ? Prices.defaults() : Prices.load(o.pricesFile());
-        Path reports = o.reportsDir().isAbsolute() ? o.reportsDir() : projectRoot.resolve(o.reportsDir());
-        String runId = o.scenario().cliName() + "-" + RUN_ID.format(Instant.now());
         out.println("loadtest " + o.scenario() + ": starting " + (o.targetFile() == null ? "the local stack"
                 : "against " + o.targetFile()) + " ...");
         try (Target target = o.targetFile() == null
                 ? LocalTarget.start(projectRoot, settings, o.ports(), o.localRamp())
                 : DeployedTarget.open(o.targetFile(), settings)) {
-            out.println("  " + target.description());
-            PhotoSource photos = PhotoSource.create(o.photosDir(), projectRoot, o.photoSize(),
-                    o.scenario() == Scenario.POISON_SHARE ? o.corruptPercent() : 0);
-            out.println("  photos: " + photos.describe());
-            return runOn(target, o, photos, prices, reports, runId, out);
+            return runOn(target, o, projectRoot, out);
         }
+    }
+
+    /**
+     * Runs on a target that is already there (the tests run every scenario on one local stack). The target's
+     * counters are taken from the start of this run, so earlier runs do not count.
+     */
+    static RunResult runOn(Target target, LoadTestOptions o, Path projectRoot, PrintStream out)
+            throws InterruptedException {
+        Prices prices = o.pricesFile() == null ? Prices.defaults() : Prices.load(o.pricesFile());
+        Path reports = o.reportsDir().isAbsolute() ? o.reportsDir() : projectRoot.resolve(o.reportsDir());
+        String runId = o.scenario().cliName() + "-" + RUN_ID.format(Instant.now());
+        out.println("  " + target.description());
+        PhotoSource photos = PhotoSource.create(o.photosDir(), projectRoot, o.photoSize(),
+                o.scenario() == Scenario.POISON_SHARE ? o.corruptPercent() : 0);
+        out.println("  photos: " + photos.describe());
+        return runOn(target, o, photos, prices, reports, runId, out);
     }
 
     /** The run's pipeline settings: the file or the defaults, with the run's presets and concurrency. */
@@ -95,12 +112,16 @@ public final class LoadTestRunner {
             case BACKFILL_DRAIN -> {
                 out.println("  seeding a library of " + o.backlog() + " photos for the backfill ...");
                 backlog = Backlog.seed(target, photos, o.backlog(), runId);
-                statusUrls = statusUrls(target, backlog.keys(), o.users(), o.readyTimeout().plusMinutes(10));
+                statusUrls = statusUrls(target, backlog, o.users(), o.readyTimeout().plusMinutes(10));
             }
+        }
+        if (o.apiWarmUp() > 0 && o.scenario() != Scenario.BACKFILL_DRAIN) {
+            warmApi(target, o.apiWarmUp(), out);
         }
         E2eRecorder recorder = new E2eRecorder();
         RunContext.install(new RunContext(o, target, photos, recorder, backlog, statusUrls));
         MetricsSampler sampler = MetricsSampler.start(target, 1000);
+        double busyBase = target.busySeconds();
         Instant startedAt = Instant.now();
         int gatlingStatus;
         Path gatlingDir;
@@ -116,7 +137,7 @@ public final class LoadTestRunner {
             gatlingDir = runDirs(reports).stream().filter(p -> !before.contains(p)).findFirst()
                     .orElseThrow(() -> new IllegalStateException("Gatling wrote no report under " + reports));
             switch (o.scenario()) {
-                case POISON_SHARE -> checks.addAll(poisonChecks(target, recorder, photos, o));
+                case POISON_SHARE -> checks.addAll(poisonChecks(target, sampler, recorder));
                 case MIXED -> {
                     BackfillSummary summary = backlog.stopAndWait(Duration.ofMinutes(2));
                     checks.add(mixedCheck(recorder, o, summary));
@@ -136,12 +157,14 @@ public final class LoadTestRunner {
             RunContext.clear();
         }
         List<Sample> samples = sampler.stop();
-        Usage usage = target.local() ? usage(target, samples, recorder, backlog) : null;
+        Usage usage = target.local() ? usage(target, samples, target.busySeconds() - busyBase, recorder, backlog)
+                : null;
         CostModel.Bill bill = usage == null ? null : CostModel.perMillion(usage, prices);
         PipelineSettings.Worker w = target.settings().worker();
+        Sample lastSample = samples.isEmpty() ? null : samples.getLast();
         ScalingModel localModel = usage == null ? null : new ScalingModel(o.localRamp().initial(),
-                o.localRamp().step(), o.localRamp().interval(), w.maxConcurrency(),
-                usage.billedSeconds() / usage.photos());
+                o.localRamp().step(), o.localRamp().interval(), w.maxConcurrency(), usage.invokeSecondsPerPhoto(),
+                lastSample == null ? 0 : lastSample.initP50Ms() / 1000.0);
         RunResult result = new RunResult(runId, startedAt, o, target.description(), photos.describe(), gatlingDir,
                 gatlingStatus, samples, recorder.entries(), checks, drain, usage, bill, localModel, w.memoryMb(),
                 w.architecture(), w.batchSize(), w.maxConcurrency());
@@ -154,6 +177,33 @@ public final class LoadTestRunner {
         out.println("Gatling report: " + gatlingDir.resolve("index.html"));
         out.println("scaling report: " + html);
         return result;
+    }
+
+    /**
+     * Starts {@code n} API execution environments with {@code n} concurrent requests for an unknown id (answered 404
+     * after a real S3 lookup), as provisioned concurrency would have them ready.
+     */
+    private static void warmApi(Target target, int n, PrintStream out) throws InterruptedException {
+        long start = System.nanoTime();
+        URI uri = URI.create(target.apiBase() + "/images/00000000000000000000000000");
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> calls = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                calls.add(pool.submit(() -> http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
+            }
+            List<Integer> codes = new ArrayList<>();
+            for (Future<Integer> f : calls) {
+                try {
+                    codes.add(f.get());
+                } catch (ExecutionException e) {
+                    codes.add(-1);
+                }
+            }
+            out.println("  warmed " + n + " API environment(s) in " + Durations.format(Duration.ofNanos(
+                    System.nanoTime() - start)) + " (answers " + codes + ")");
+        }
     }
 
     static Class<?> simulationOf(Scenario s) {
@@ -177,7 +227,8 @@ public final class LoadTestRunner {
     }
 
     /** Presigned GETs of the status documents of {@code n} photos spread evenly over the library. */
-    private static List<String> statusUrls(Target target, List<String> keys, int n, Duration valid) {
+    private static List<String> statusUrls(Target target, Backlog backlog, int n, Duration valid) {
+        List<String> keys = backlog.keys();
         var layout = target.settings().layout();
         int count = Math.min(n, keys.size());
         List<String> urls = new ArrayList<>(count);
@@ -186,8 +237,8 @@ public final class LoadTestRunner {
             urls.add(target.presigner().presignGetObject(b -> b.signatureDuration(valid)
                     .getObjectRequest(g -> g.bucket(target.outputBucket()).key(key))).url().toString());
         }
-        if (!target.canHoldBacklog()) {
-            // the deployed worker processed the seeded library already: remove the tracked statuses so the watchers
+        if (backlog.processedFirst()) {
+            // the worker processed the seeded library already: remove the tracked statuses so the watchers
             // see each one come back when the backfill rebuilds it
             for (int i = 0; i < count; i++) {
                 String key = layout.statusKey(keys.get((int) ((long) i * keys.size() / count)));
@@ -214,25 +265,31 @@ public final class LoadTestRunner {
                 + Durations.format(Duration.ofMillis(endMs - startMs)) : ", not empty after "
                 + Durations.format(o.readyTimeout()))));
         Sample last = sampler.now();
-        checks.add(new Check("nothing in the DLQ", last.dlq() == 0, last.dlq() + " message(s) in the DLQ"));
+        checks.add(new Check("nothing new in the DLQ", last.dlq() == 0, last.dlq() + " message(s) in the DLQ"));
         return new RunResult.Drain(n, startMs, endMs, rate);
     }
 
-    private static List<Check> poisonChecks(Target target, E2eRecorder recorder, PhotoSource photos,
-                                            LoadTestOptions o) throws InterruptedException {
+    private static List<Check> poisonChecks(Target target, MetricsSampler sampler, E2eRecorder recorder)
+            throws InterruptedException {
         List<E2eRecorder.Entry> all = recorder.entries();
-        long corrupt = all.stream().filter(e -> e.expected().equals("failed")).count();
+        List<String> corruptIds = all.stream().filter(e -> e.expected().equals("failed")).map(E2eRecorder.Entry::id)
+                .toList();
+        long corrupt = corruptIds.size();
         long good = all.size() - corrupt;
-        await(() -> target.sample(0).dlq() >= corrupt, Duration.ofSeconds(60));
-        List<DlqMessage> messages = new Dlq(target.sqs(), target.dlqUrl(), 30).peek(10_000, Progress.none());
+        await(() -> sampler.now().dlq() >= corrupt, Duration.ofSeconds(60));
+        // this run's DLQ messages: those of its corrupt uploads (the DLQ may hold older ones)
+        List<DlqMessage> messages = new Dlq(target.sqs(), target.dlqUrl(), 30).peek(10_000, Progress.none())
+                .stream().filter(m -> m.object() != null && corruptIds.stream().anyMatch(id -> m.object()
+                        .contains("/" + id + "/"))).toList();
         List<Check> checks = new ArrayList<>();
         long withReason = messages.stream().filter(m -> !DlqMessage.NO_REASON.equals(m.reasonCode())).count();
         String reasons = Dlq.group(messages).stream().map(g -> g.reasonCode() + " x" + g.count())
                 .collect(Collectors.joining(", "));
+        long dlqGrowth = sampler.now().dlq();
         checks.add(new Check("the DLQ holds exactly the corrupt photos, each with a reason",
-                messages.size() == corrupt && withReason == corrupt,
-                messages.size() + " DLQ message(s) for " + corrupt + " corrupt upload(s); reasons: "
-                        + (reasons.isEmpty() ? "none" : reasons)));
+                messages.size() == corrupt && withReason == corrupt && dlqGrowth == corrupt,
+                "DLQ grew by " + dlqGrowth + "; " + messages.size() + " DLQ message(s) for the " + corrupt
+                        + " corrupt upload(s); reasons: " + (reasons.isEmpty() ? "none" : reasons)));
         long ready = all.stream().filter(e -> e.expected().equals("ready") && e.outcome().equals("ready")).count();
         checks.add(new Check("every good photo ready", ready == good, ready + " of " + good + " good photo(s) ready"));
         return checks;
@@ -277,7 +334,8 @@ public final class LoadTestRunner {
         return true;
     }
 
-    private static Usage usage(Target target, List<Sample> samples, E2eRecorder recorder, Backlog backlog) {
+    private static Usage usage(Target target, List<Sample> samples, double busySeconds, E2eRecorder recorder,
+                               Backlog backlog) {
         Sample last = samples.getLast();
         long rejected = last.dlq();
         long completed = last.completed();
@@ -289,7 +347,7 @@ public final class LoadTestRunner {
         long backfilled = backlog == null ? 0 : Math.max(0, completed - uploaded);
         PipelineSettings s = target.settings();
         Usage.RunCounts counts = new Usage.RunCounts(Math.max(0, completed - rejected), rejected, uploaded,
-                backfilled, last.invocations(), last.batches(), target.busySeconds(),
+                backfilled, last.invocations(), last.batches(), busySeconds,
                 last.coldStarts() * last.initP50Ms() / 1000.0, s.renditions().size());
         return Usage.fromRun(counts, s.worker().memoryMb(), s.worker().architecture());
     }

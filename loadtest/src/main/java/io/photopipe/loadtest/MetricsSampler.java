@@ -13,17 +13,19 @@ public final class MetricsSampler implements AutoCloseable {
     private final long periodMillis;
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final long startMillis;
+    private final Sample base;
     private final Thread thread;
     private volatile boolean running = true;
 
     private MetricsSampler(Target target, long periodMillis) {
         this.target = target;
+        this.base = target.sample(0);
         this.periodMillis = periodMillis;
         this.startMillis = System.currentTimeMillis();
         this.thread = Thread.ofPlatform().daemon().name("loadtest-sampler").start(this::loop);
     }
 
-    /** Starts sampling now (time 0 of the series). */
+    /** Starts sampling now (time 0 of the series); counters and the DLQ depth are counted from now. */
     public static MetricsSampler start(Target target, long periodMillis) {
         return new MetricsSampler(target, periodMillis);
     }
@@ -37,7 +39,7 @@ public final class MetricsSampler implements AutoCloseable {
         long next = System.currentTimeMillis();
         while (running) {
             try {
-                samples.add(target.sample(System.currentTimeMillis() - startMillis));
+                samples.add(now());
             } catch (RuntimeException e) {
                 LOG.warn("sampling the stack's metrics failed: {}", e.toString());
             }
@@ -55,7 +57,7 @@ public final class MetricsSampler implements AutoCloseable {
 
     /** The latest sample taken now (not only on the period). */
     public Sample now() {
-        return target.sample(System.currentTimeMillis() - startMillis);
+        return target.sample(System.currentTimeMillis() - startMillis).since(base);
     }
 
     /** Stops and returns the series. */

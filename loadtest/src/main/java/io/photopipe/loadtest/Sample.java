@@ -23,4 +23,18 @@ package io.photopipe.loadtest;
 public record Sample(long atMillis, long queued, long inFlight, long dlq, long oldestAgeMs, int environments,
                      int busy, int pollers, long invocations, long coldStarts, long batches, long completed,
                      long invokeP50Ms, long invokeP99Ms, long initP50Ms) {
+
+    /**
+     * This sample relative to {@code base} (taken when the run started): counters and the DLQ depth count from
+     * there, so a run on a stack that served earlier runs shows only its own figures.
+     */
+    public Sample since(Sample base) {
+        return new Sample(atMillis, queued, inFlight, delta(dlq, base.dlq), oldestAgeMs, environments, busy, pollers,
+                delta(invocations, base.invocations), delta(coldStarts, base.coldStarts),
+                delta(batches, base.batches), delta(completed, base.completed), invokeP50Ms, invokeP99Ms, initP50Ms);
+    }
+
+    private static long delta(long now, long base) {
+        return now < 0 || base < 0 ? now : Math.max(0, now - base);
+    }
 }

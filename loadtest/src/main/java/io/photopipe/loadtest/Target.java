@@ -43,6 +43,9 @@ public interface Target extends AutoCloseable {
      */
     boolean canHoldBacklog();
 
+    /** Whether the worker consumes the queue now. */
+    boolean consuming();
+
     /** Starts the worker's event source mapping, if it is not running. */
     void startConsuming();
 

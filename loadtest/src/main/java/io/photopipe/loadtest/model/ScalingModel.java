@@ -18,19 +18,21 @@ import java.util.List;
  * <a href="https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html">Lambda quotas</a>), shared
  * with every other function.
  *
- * <p>The model: concurrency {@code c(t) = min(ceiling, initial + step * floor(t / interval))}, each concurrent
- * environment completing {@code 1 / secondsPerPhoto} photos per second (the measured invoke time per photo, batches
- * being full while there is a backlog), so the backlog drains at {@code c(t) / secondsPerPhoto} photos per second.
- * It leaves out what it cannot know from here: throttling by downstream services (S3 request rates per prefix), the
- * SQS polling overhead between batches, and cold starts at each step (a few per hundred photos).
+ * <p>The model: the mapping's concurrency is {@code c(t) = min(ceiling, initial + step * floor(t / interval))}; an
+ * environment added at a step serves after a cold start of {@code coldStartSeconds}; each serving environment
+ * completes {@code 1 / secondsPerPhoto} photos per second (the measured invoke time per photo, batches being full
+ * while there is a backlog). It leaves out what it cannot know from here: throttling by downstream services (S3
+ * request rates per prefix), and the SQS round trips between batches.
  *
- * @param initial         concurrent batches at the start (AWS: 5)
- * @param step            added per interval while messages remain (AWS: up to 300)
- * @param interval        the ramp's interval (AWS: one minute)
- * @param ceiling         min(MaximumConcurrency, account concurrency available, 1,000)
- * @param secondsPerPhoto invoke time per photo in one environment, seconds
+ * @param initial          concurrent batches at the start (AWS: 5)
+ * @param step             added per interval while messages remain (AWS: up to 300)
+ * @param interval         the ramp's interval (AWS: one minute)
+ * @param ceiling          min(MaximumConcurrency, account concurrency available, 1,000)
+ * @param secondsPerPhoto  invoke time per photo in one environment, seconds
+ * @param coldStartSeconds time from an environment's start to its first photo (its Init phase)
  */
-public record ScalingModel(int initial, int step, Duration interval, int ceiling, double secondsPerPhoto) {
+public record ScalingModel(int initial, int step, Duration interval, int ceiling, double secondsPerPhoto,
+                           double coldStartSeconds) {
 
     /** AWS's documented start. */
     public static final int AWS_INITIAL = 5;
@@ -52,18 +54,31 @@ public record ScalingModel(int initial, int step, Duration interval, int ceiling
         if (!(secondsPerPhoto > 0) || !Double.isFinite(secondsPerPhoto)) {
             throw new IllegalArgumentException("secondsPerPhoto " + secondsPerPhoto + " must be positive");
         }
+        if (!(coldStartSeconds >= 0) || !Double.isFinite(coldStartSeconds)) {
+            throw new IllegalArgumentException("coldStartSeconds " + coldStartSeconds + " must be 0 or more");
+        }
     }
 
     /** AWS's ramp for a mapping with this {@code MaximumConcurrency} in an account with this much concurrency. */
-    public static ScalingModel aws(int maximumConcurrency, int accountConcurrency, double secondsPerPhoto) {
+    public static ScalingModel aws(int maximumConcurrency, int accountConcurrency, double secondsPerPhoto,
+                                   double coldStartSeconds) {
         int ceiling = Math.min(Math.min(maximumConcurrency, accountConcurrency), AWS_MAPPING_MAX);
-        return new ScalingModel(AWS_INITIAL, AWS_STEP, Duration.ofMinutes(1), ceiling, secondsPerPhoto);
+        return new ScalingModel(AWS_INITIAL, AWS_STEP, Duration.ofMinutes(1), ceiling, secondsPerPhoto,
+                coldStartSeconds);
     }
 
-    /** Concurrency at {@code seconds} after the backlog appeared. */
+    /** Concurrency (environments started) at {@code seconds} after the backlog appeared. */
     public int concurrencyAt(double seconds) {
+        if (seconds < 0) {
+            return 0;
+        }
         long steps = (long) Math.floor(seconds / intervalSeconds());
-        return (int) Math.min(ceiling, Math.min(Integer.MAX_VALUE, Math.min(initial, ceiling) + step * steps));
+        return (int) Math.min(ceiling, Math.min(initial, ceiling) + (double) step * steps);
+    }
+
+    /** Environments serving (started and past their cold start) at {@code seconds}. */
+    public int servingAt(double seconds) {
+        return concurrencyAt(seconds - coldStartSeconds);
     }
 
     private double intervalSeconds() {
@@ -76,7 +91,7 @@ public record ScalingModel(int initial, int step, Duration interval, int ceiling
      * @param photos          the backlog
      * @param seconds         time to drain it
      * @param peakConcurrency concurrency reached
-     * @param rampSeconds     time until the ceiling was reached (or the drain ended first)
+     * @param rampSeconds     when the last step of the ramp happened (the ceiling, or the drain ended first)
      */
     public record Drain(double photos, double seconds, int peakConcurrency, double rampSeconds) {
         /** Average photos per second. */
@@ -85,26 +100,39 @@ public record ScalingModel(int initial, int step, Duration interval, int ceiling
         }
     }
 
-    /** How long a backlog of {@code photos} takes to drain. */
+    /** How long a backlog of {@code photos} takes to drain: exact over the piecewise-constant serving count. */
     public Drain drain(double photos) {
         if (photos <= 0) {
             return new Drain(0, 0, 0, 0);
         }
         double t = 0;
         double done = 0;
-        double perInterval = intervalSeconds();
-        int c = Math.min(initial, ceiling);
-        while (c < ceiling && step > 0) {
-            double rate = c / secondsPerPhoto;
-            if (done + rate * perInterval >= photos) {
-                return new Drain(photos, t + (photos - done) / rate, c, t + (photos - done) / rate);
+        int serving = 0;
+        double lastStep = 0;
+        for (int j = 0; ; j++) {
+            double stepAt = j * intervalSeconds();
+            int target = concurrencyAt(stepAt);
+            double servesAt = stepAt + coldStartSeconds;
+            if (serving > 0) {
+                double rate = serving / secondsPerPhoto;
+                if (done + rate * (servesAt - t) >= photos) {
+                    double end = t + (photos - done) / rate;
+                    return new Drain(photos, end, concurrencyAt(end), Math.min(lastStep, end));
+                }
+                done += rate * (servesAt - t);
             }
-            done += rate * perInterval;
-            t += perInterval;
-            c = Math.min(ceiling, c + step);
+            t = servesAt;
+            boolean last = target >= ceiling || step == 0;
+            if (target > serving) {
+                lastStep = stepAt;
+            }
+            serving = target;
+            if (last) {
+                break;
+            }
         }
-        double rate = c / secondsPerPhoto;
-        return new Drain(photos, t + (photos - done) / rate, c, t);
+        double end = t + (photos - done) / (serving / secondsPerPhoto);
+        return new Drain(photos, end, concurrencyAt(end), lastStep);
     }
 
     /** The predicted photos done over time, one point per {@code every}, until the backlog is drained. */
@@ -115,8 +143,7 @@ public record ScalingModel(int initial, int step, Duration interval, int ceiling
         double t = 0;
         points.add(new double[] {0, 0, concurrencyAt(0)});
         while (done < photos && points.size() < 100_000) {
-            double c = concurrencyAt(t);
-            done = Math.min(photos, done + c / secondsPerPhoto * dt);
+            done = Math.min(photos, done + servingAt(t) / secondsPerPhoto * dt);
             t += dt;
             points.add(new double[] {t, done, concurrencyAt(t)});
         }

@@ -6,8 +6,9 @@ package io.photopipe.loadtest.model;
  *
  * @param photos         photos the worker finished (rendered or rejected)
  * @param invocations    worker invocations (Lambda requests)
- * @param billedSeconds  invoke durations summed, plus the init durations of cold starts (AWS bills the INIT phase
- *                       of on-demand functions since 2025-08-01)
+ * @param invokeSeconds  invoke durations summed
+ * @param initSeconds    init durations of cold starts summed (AWS bills the INIT phase of on-demand functions since
+ *                       2025-08-01)
  * @param memoryMb       the worker's configured memory
  * @param architecture   {@code arm64} or {@code x86_64}
  * @param sqsRequests    SQS requests
@@ -15,7 +16,7 @@ package io.photopipe.loadtest.model;
  * @param s3Gets         S3 GET-class requests
  * @param apiRequests    API Gateway requests
  */
-public record Usage(double photos, double invocations, double billedSeconds, int memoryMb, String architecture,
+public record Usage(double photos, double invocations, double invokeSeconds, double initSeconds, int memoryMb, String architecture,
                     double sqsRequests, double s3Puts, double s3Gets, double apiRequests) {
 
     public Usage {
@@ -69,12 +70,22 @@ public record Usage(double photos, double invocations, double billedSeconds, int
         double s3Gets = photos * 2.0 + c.uploaded() * 3.0;
         double sqs = c.uploaded() + Math.ceil(c.backfilled() / 10.0) + 2.0 * c.batches() + photos + c.rejected();
         double api = c.uploaded() * 2.0;
-        return new Usage(photos, c.invocations(), c.invokeSeconds() + c.initSeconds(), memoryMb, architecture, sqs,
+        return new Usage(photos, c.invocations(), c.invokeSeconds(), c.initSeconds(), memoryMb, architecture, sqs,
                 s3Puts, s3Gets, api);
+    }
+
+    /** Seconds billed: invoke and init. */
+    public double billedSeconds() {
+        return invokeSeconds + initSeconds;
+    }
+
+    /** Invoke time per photo, seconds. */
+    public double invokeSecondsPerPhoto() {
+        return invokeSeconds / photos;
     }
 
     /** Lambda GB-seconds billed. */
     public double gbSeconds() {
-        return billedSeconds * memoryMb / 1024.0;
+        return billedSeconds() * memoryMb / 1024.0;
     }
 }

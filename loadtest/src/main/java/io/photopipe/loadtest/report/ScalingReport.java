@@ -35,6 +35,12 @@ public final class ScalingReport {
     private static final String PURPLE = "#7c3aed";
     private static final String GREY = "#6b7280";
 
+    /**
+     * The cold start assumed on AWS for each environment a ramp step adds: a SnapStart restore of a Java function
+     * takes well under a second, a plain Java init a few seconds; either only shifts each step that much.
+     */
+    static final double AWS_COLD_START_SECONDS = 1.0;
+
     private ScalingReport() {
     }
 
@@ -239,8 +245,10 @@ public final class ScalingReport {
                 .append(" Change them with <code>--prices FILE</code> (same shape as "
                         + "loadtest/src/main/resources/io/photopipe/loadtest/aws-prices-us-east-1.json). ")
                 .append("Measured on this machine: ").append(String.format(Locale.ROOT, "%.3f s", r.usage()
-                        .billedSeconds() / r.usage().photos()))
-                .append(" of invocation per photo; a Lambda environment of ").append(r.memoryMb())
+                        .invokeSecondsPerPhoto()))
+                .append(" of invocation per photo, plus ").append(String.format(Locale.ROOT, "%.3f s", r.usage()
+                        .initSeconds() / r.usage().photos()))
+                .append(" of cold-start init per photo (a short run has few photos per cold start); a Lambda environment of ").append(r.memoryMb())
                 .append(" MB has about ").append(String.format(Locale.ROOT, "%.1f", r.memoryMb() / 1769.0))
                 .append(" vCPU (1,769 MB = one vCPU) and runs on Graviton for arm64, so real durations differ: "
                         + "rerun against a deployed stack to confirm.</p>");
@@ -253,7 +261,7 @@ public final class ScalingReport {
         if (r.usage() == null) {
             return "<p>Needs a local run's measured time per photo.</p>";
         }
-        double perPhoto = r.usage().billedSeconds() / r.usage().photos();
+        double perPhoto = r.usage().invokeSecondsPerPhoto();
         b.append("<p>How long a backlog takes on AWS, from the documented behaviour of the SQS event source mapping "
                 + "for standard queues: it starts with 5 concurrent batches and adds up to 300 per minute while "
                 + "messages remain, up to 1,000 per mapping (<a href=\"https://docs.aws.amazon.com/lambda/latest/dg/"
@@ -264,23 +272,26 @@ public final class ScalingReport {
                 + "docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html\">Lambda quotas</a>). Each "
                 + "concurrent environment completes one photo per ").append(fmt(perPhoto, 3))
                 .append(" s, the invocation time per photo measured in this run (batches of ").append(r.batchSize())
-                .append(" are full while a backlog lasts). Cost is the per-photo bill above, times the backlog: it "
+                .append(" are full while a backlog lasts), after a cold start of ").append(fmt(AWS_COLD_START_SECONDS, 1))
+                .append(" s (SnapStart; locally it was ").append(fmt(r.localModel().coldStartSeconds(), 1))
+                .append(" s on this busy machine). Cost is the per-photo bill above, times the backlog: it "
                         + "does not depend on concurrency.</p>");
         b.append("<table><tr><th>backlog</th>");
         for (int c : o.modelConcurrencies()) {
             b.append("<th>MaximumConcurrency ").append(c).append("</th>");
         }
-        b.append("<th>cost</th></tr>");
+        b.append("</tr>");
         for (long n : o.modelBacklogs()) {
-            b.append("<tr><td>").append(SvgChart.num(n)).append(" photos</td>");
+            b.append("<tr><td>").append(SvgChart.num(n)).append(" photos<br><span class=\"muted\">cost ")
+                    .append(money(r.bill().usdFor(n))).append("</span></td>");
             for (int c : o.modelConcurrencies()) {
-                ScalingModel m = ScalingModel.aws(c, o.accountConcurrency(), perPhoto);
+                ScalingModel m = ScalingModel.aws(c, o.accountConcurrency(), perPhoto, AWS_COLD_START_SECONDS);
                 ScalingModel.Drain d = m.drain(n);
                 b.append("<td>").append(Html.esc(Durations.format(Duration.ofSeconds((long) Math.ceil(d.seconds())))))
                         .append("<br><span class=\"muted\">").append(SvgChart.num(Math.round(d.photosPerSecond())))
                         .append(" photos/s at ").append(d.peakConcurrency()).append("</span></td>");
             }
-            b.append("<td>").append(money(r.bill().usdFor(n))).append("</td></tr>");
+            b.append("</tr>");
         }
         b.append("</table>");
         b.append("<h3>The model checked against this run</h3>");
@@ -288,7 +299,9 @@ public final class ScalingReport {
             ScalingModel.Drain d = r.localModel().drain(r.drain().photos());
             double measured = r.drain().seconds();
             b.append("<p>The same model with the local ramp (").append(Html.esc(o.localRamp().toString()))
-                    .append(", ceiling ").append(r.maxConcurrency()).append(") and this run's time per photo predicts ")
+                    .append(", ceiling ").append(r.maxConcurrency()).append("), this run's time per photo and its "
+                            + "measured cold start (").append(fmt(r.localModel().coldStartSeconds(), 1))
+                    .append(" s) predicts ")
                     .append("<b>").append(fmt(d.seconds(), 1)).append(" s</b> to drain the ")
                     .append(r.drain().photos()).append(" photos; the measured drain took <b>").append(fmt(measured, 1))
                     .append(" s</b> (").append(fmt((measured - d.seconds()) / d.seconds() * 100, 0))

@@ -90,7 +90,7 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", px, H - 14,
                     Html.esc(num(x) + "s")));
         }
-        int legendX = LEFT + 8;
+        int legendX = LEFT + 24 + title.length() * 7;
         for (Series s : series) {
             StringBuilder d = new StringBuilder();
             boolean pen = false;
@@ -107,9 +107,9 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s/>",
                     d.toString().trim(), s.colour, s.dashed ? " stroke-dasharray=\"6 4\"" : ""));
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"4\" fill=\"%s\"/>",
-                    legendX, TOP - 2, s.colour));
+                    legendX, 12, s.colour));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>", legendX + 16,
-                    TOP + 3, Html.esc(s.name)));
+                    18, Html.esc(s.name)));
             legendX += 30 + s.name.length() * 7;
         }
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>",

@@ -1,7 +1,6 @@
 package io.photopipe.loadtest.sim;
 
 import static io.gatling.javaapi.core.CoreDsl.atOnceUsers;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
 import static io.gatling.javaapi.core.CoreDsl.pause;
@@ -63,15 +62,10 @@ public class BackfillDrainSimulation extends Simulation {
                                                         .check(status().in(200, 404))
                                                         .checkIf((r, s) -> r.status().code() == 200)
                                                         .then(jmesPath("state").saveAs("state")))))
-                .exec(s -> {
-                    String state = s.getString("state");
-                    recorder.record(new E2eRecorder.Entry(BACKFILL_TO_READY, s.getLong("t0"),
-                            System.currentTimeMillis(), "PENDING".equals(state) ? "timeout" : state.toLowerCase(
-                            java.util.Locale.ROOT), "ready"));
-                    return s;
-                })
-                .exec(doIf(s -> !"READY".equals(s.getString("state"))).then(
-                        exec(http("photo ready").get("#{statusUrl}").check(jmesPath("state").is("READY")))));
+                .exec(s -> s.set("group", BACKFILL_TO_READY).set("expect", "ready")
+                        .set("outcome", "PENDING".equals(s.getString("state")) ? "timeout"
+                                : s.getString("state").toLowerCase(java.util.Locale.ROOT)))
+                .exec(new E2eTiming(recorder));
         int watchers = Math.min(o.users(), urls.size());
         setUp(trigger.injectOpen(atOnceUsers(1)), watch.injectOpen(atOnceUsers(watchers)))
                 .protocols(Flows.protocol(ctx))

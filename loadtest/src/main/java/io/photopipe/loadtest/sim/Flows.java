@@ -2,7 +2,6 @@ package io.photopipe.loadtest.sim;
 
 import static io.gatling.javaapi.core.CoreDsl.ByteArrayBody;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
-import static io.gatling.javaapi.core.CoreDsl.doIf;
 import static io.gatling.javaapi.core.CoreDsl.exec;
 import static io.gatling.javaapi.core.CoreDsl.feed;
 import static io.gatling.javaapi.core.CoreDsl.jmesPath;
@@ -40,8 +39,8 @@ public final class Flows {
      * One upload as a user makes it: POST /uploads, PUT the photo to the presigned URL, poll GET /images/{id} until
      * it is no longer pending. The PUT and the polling are inside the group {@code group}, whose duration (the
      * report uses group durations, see gatling.conf) is the end-to-end time; a corrupt photo is timed in
-     * {@link #UPLOAD_TO_FAILED} instead. A photo that does not end as expected
-     * (or not before the ready timeout) fails one extra request, so it counts as a failed request.
+     * {@link #UPLOAD_TO_FAILED} instead. The end-to-end time is then logged as a request ({@link E2eTiming}), KO
+     * when the photo did not end as expected (or not before the ready timeout).
      */
     public static ChainBuilder upload(RunContext ctx, String group) {
         long pollMs = ctx.options().pollInterval().toMillis();
@@ -66,15 +65,9 @@ public final class Flows {
                                                 .exec(http("GET /images/{id}").get("/images/#{id}")
                                                         .check(status().is(200),
                                                                 jmesPath("status").saveAs("status")))))
-                .exec(s -> {
-                    String outcome = "pending".equals(s.getString("status")) ? "timeout" : s.getString("status");
-                    recorder.record(new E2eRecorder.Entry(s.getString("group"), s.getLong("t0"), System.currentTimeMillis(), outcome,
-                            s.getString("expect")));
-                    return s;
-                })
-                .exec(doIf(s -> !s.getString("expect").equals(s.getString("status"))).then(
-                        exec(http("photo ended as expected").get("/images/#{id}")
-                                .check(jmesPath("status").isEL("#{expect}")))));
+                .exec(s -> s.set("outcome", "pending".equals(s.getString("status")) ? "timeout"
+                        : s.getString("status")))
+                .exec(new E2eTiming(recorder));
     }
 
     private static boolean pending(Session s, long timeoutMs) {
