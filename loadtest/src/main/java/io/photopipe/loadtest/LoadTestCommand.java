@@ -41,7 +41,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--max-e2e-p99", description = "assertion: end-to-end p99 under this (default 60s)")
     String maxE2eP99;
 
-    @Option(names = "--poll-interval", description = "how often a user polls its photo's status (default 500ms)")
+    @Option(names = "--poll-interval", description = "how often a user polls its photo's status (default 1s)")
     String pollInterval;
 
     @Option(names = "--ready-timeout", description = "a photo not final by then fails (default 180s)")

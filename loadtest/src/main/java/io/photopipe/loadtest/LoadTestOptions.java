@@ -139,7 +139,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
     /** The defaults of a scenario: what {@code ./photopipe loadtest SCENARIO} runs without flags. */
     public static LoadTestOptions defaults(Scenario scenario) {
         return new LoadTestOptions(scenario, 20, Duration.ofSeconds(20), Profile.SPIKE, 0, Duration.ofSeconds(60),
-                Duration.ofMillis(500), Duration.ofSeconds(180), null, "1600x1200",
+                Duration.ofSeconds(1), Duration.ofSeconds(180), null, "1600x1200",
                 scenario == Scenario.POISON_SHARE ? 20 : 0, 200, 5, 3, 0, false, null, null, null, null, null,
                 1000, null, null, null, 4);
     }
