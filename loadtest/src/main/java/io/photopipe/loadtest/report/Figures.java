@@ -12,7 +12,7 @@ import java.util.Map;
  * The headline figures of a run.
  *
  * @param photosCompleted   messages the worker completed (local) or photos seen ready (deployed)
- * @param sustainedPerSec   photos per second from the first to the last completion
+ * @param sustainedPerSec   photos per second from the first photo in the queue to the last completion
  * @param peakPerSec        the best 10-second window, photos per second
  * @param maxEnvironments   execution environments alive at once, at most (-1 unknown)
  * @param maxBusy           invocations running at once, at most (-1 unknown)
@@ -33,14 +33,15 @@ public record Figures(long photosCompleted, double sustainedPerSec, double peakP
         double sustained = 0;
         double peak = 0;
         if (last != null && last.completed() >= 0) {
+            // from the first photo in the queue to the last one completed: the rate the run sustained end to end
             long firstAt = -1;
             long lastAt = -1;
             long prev = 0;
             for (Sample x : s) {
+                if (firstAt < 0 && (x.queued() > 0 || x.inFlight() > 0 || x.completed() > 0)) {
+                    firstAt = x.atMillis();
+                }
                 if (x.completed() > prev) {
-                    if (firstAt < 0) {
-                        firstAt = x.atMillis() - 1000; // the completions of the first sample happened during it
-                    }
                     lastAt = x.atMillis();
                 }
                 prev = x.completed();

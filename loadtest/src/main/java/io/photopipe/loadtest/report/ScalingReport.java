@@ -72,7 +72,7 @@ public final class ScalingReport {
 
         b.append("<h2>Headline</h2><div class=\"cards\">");
         card(b, "photos completed", SvgChart.num(f.photosCompleted()));
-        card(b, "sustained throughput", fmt(f.sustainedPerSec(), 2) + " photos/s");
+        card(b, "sustained (first queued to last done)", fmt(f.sustainedPerSec(), 2) + " photos/s");
         card(b, "best 10 s", fmt(f.peakPerSec(), 2) + " photos/s");
         card(b, "concurrency reached", f.maxBusy() < 0 ? "see CloudWatch" : f.maxBusy() + " invocations ("
                 + f.maxEnvironments() + " environments, " + f.maxPollers() + " pollers)");

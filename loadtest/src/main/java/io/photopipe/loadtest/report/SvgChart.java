@@ -90,7 +90,7 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", px, H - 14,
                     Html.esc(num(x) + "s")));
         }
-        int legendX = LEFT + 24 + title.length() * 7;
+        int legendX = LEFT + 30 + (int) (title.length() * 7.4);
         for (Series s : series) {
             StringBuilder d = new StringBuilder();
             boolean pen = false;
