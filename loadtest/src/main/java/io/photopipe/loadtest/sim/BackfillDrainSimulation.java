@@ -55,9 +55,11 @@ public class BackfillDrainSimulation extends Simulation {
         });
         ScenarioBuilder watch = scenario("photo watchers").feed(feeder)
                 .group(BACKFILL_TO_READY).on(
-                        exec(s -> s.set("t0", System.currentTimeMillis()).set("state", "PENDING"))
+                        exec(s -> s.set("t0", System.currentTimeMillis()).set("state", "PENDING")
+                                .set("pollMs", pollMs))
                                 .asLongAs(s -> pending(s, timeoutMs)).on(
-                                        pause(Duration.ofMillis(pollMs))
+                                        pause(s -> Duration.ofMillis(s.getLong("pollMs")))
+                                                .exec(s -> s.set("pollMs", Flows.backoff(s.getLong("pollMs"), pollMs)))
                                                 .exec(http("GET status document (presigned)").get("#{statusUrl}")
                                                         .check(status().in(200, 404))
                                                         .checkIf((r, s) -> r.status().code() == 200)

@@ -36,8 +36,8 @@ public final class Flows {
     }
 
     /**
-     * One upload as a user makes it: POST /uploads, PUT the photo to the presigned URL, poll GET /images/{id} until
-     * it is no longer pending. The PUT and the polling are inside the group {@code group}, whose duration (the
+     * One upload as a user makes it: POST /uploads, PUT the photo to the presigned URL, poll GET /images/{id} (with
+     * {@link #backoff}) until it is no longer pending. The PUT and the polling are inside the group {@code group}, whose duration (the
      * report uses group durations, see gatling.conf) is the end-to-end time; a corrupt photo is timed in
      * {@link #UPLOAD_TO_FAILED} instead. The end-to-end time is then logged as a request ({@link E2eTiming}), KO
      * when the photo did not end as expected (or not before the ready timeout).
@@ -55,19 +55,30 @@ public final class Flows {
                 .exitHereIfFailed()
                 .exec(s -> s.set("group", "failed".equals(s.getString("expect")) ? UPLOAD_TO_FAILED : group))
                 .group("#{group}").on(
-                        exec(s -> s.set("t0", System.currentTimeMillis()).set("status", "pending"))
+                        exec(s -> s.set("t0", System.currentTimeMillis()).set("status", "pending")
+                                .set("pollMs", pollMs))
                                 .exec(http("PUT photo (presigned)").put("#{putUrl}")
                                         .header("Content-Type", "#{contentType}")
                                         .body(ByteArrayBody(s -> (byte[]) s.get("body")))
                                         .check(status().is(200)))
                                 .asLongAs(s -> pending(s, timeoutMs)).on(
-                                        pause(java.time.Duration.ofMillis(pollMs))
+                                        pause(s -> java.time.Duration.ofMillis(s.getLong("pollMs")))
+                                                .exec(s -> s.set("pollMs", backoff(s.getLong("pollMs"), pollMs)))
                                                 .exec(http("GET /images/{id}").get("/images/#{id}")
                                                         .check(status().is(200),
                                                                 jmesPath("status").saveAs("status")))))
                 .exec(s -> s.set("outcome", "pending".equals(s.getString("status")) ? "timeout"
                         : s.getString("status")))
                 .exec(new E2eTiming(recorder));
+    }
+
+    /**
+     * The next wait between polls: doubled after each poll up to four times {@code --poll-interval}, so a photo that
+     * takes long costs few requests (the API is a Lambda function too: locally every concurrent request beyond the
+     * warm environments starts a JVM) while a quick one is still seen within one interval.
+     */
+    static long backoff(long current, long first) {
+        return Math.min(current * 2, first * 4);
     }
 
     private static boolean pending(Session s, long timeoutMs) {

@@ -1,0 +1,2 @@
+/** {@code scaling.html}: a self-contained page (inline CSS and SVG charts, no scripts) of one run. */
+package io.photopipe.loadtest.report;
