@@ -63,7 +63,8 @@ public class BackfillDrainSimulation extends Simulation {
                                                 .exec(http("GET status document (presigned)").get("#{statusUrl}")
                                                         .check(status().in(200, 404))
                                                         .checkIf((r, s) -> r.status().code() == 200)
-                                                        .then(jmesPath("state").saveAs("state")))))
+                                                        .then(jmesPath("state").saveAs("state"),
+                                                                jmesPath("at").optional().saveAs("doneAt")))))
                 .exec(s -> s.set("group", BACKFILL_TO_READY).set("expect", "ready")
                         .set("outcome", "PENDING".equals(s.getString("state")) ? "timeout"
                                 : s.getString("state").toLowerCase(java.util.Locale.ROOT)))

@@ -12,7 +12,7 @@ import scala.Option;
 
 /**
  * Records a photo's end-to-end time as a Gatling request named {@code e2e <group>}, from the session's {@code t0}
- * (start of the upload) to now, OK when the photo ended as expected, KO otherwise; and the same entry in the run's
+ * (start of the upload) to the worker's completion time from the status ({@code doneAt}; now without one), OK when the photo ended as expected, KO otherwise; and the same entry in the run's
  * {@link E2eRecorder}.
  *
  * <p>Why a request and not only the group: Gatling's assertions on a group use its cumulated response time (the sum
@@ -55,6 +55,22 @@ final class E2eTiming implements ActionBuilder {
             this.recorder = recorder;
         }
 
+        /**
+         * When the photo was done: the worker's timestamp from the status (saved as {@code doneAt}) when there is one
+         * and it falls between the start and now (a clock skew beyond that falls back to now), else now.
+         */
+        private static long doneAt(Session s, long start, long now) {
+            if (!s.contains("doneAt")) {
+                return now;
+            }
+            try {
+                long at = java.time.Instant.parse(s.getString("doneAt")).toEpochMilli();
+                return at >= start && at <= now ? at : now;
+            } catch (RuntimeException e) {
+                return now;
+            }
+        }
+
         @Override
         public String name() {
             return "e2eTiming";
@@ -63,8 +79,9 @@ final class E2eTiming implements ActionBuilder {
         @Override
         public void execute(io.gatling.core.session.Session scalaSession) {
             Session s = new Session(scalaSession);
-            long end = System.currentTimeMillis();
+            long now = System.currentTimeMillis();
             long start = s.getLong("t0");
+            long end = doneAt(s, start, now);
             String group = s.getString("group");
             String outcome = s.getString("outcome");
             String expected = s.getString("expect");

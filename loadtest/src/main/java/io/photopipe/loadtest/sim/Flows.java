@@ -38,8 +38,9 @@ public final class Flows {
     /**
      * One upload as a user makes it: POST /uploads, PUT the photo to the presigned URL, poll GET /images/{id} (with
      * {@link #backoff}) until it is no longer pending. The PUT and the polling are inside the group {@code group}, whose duration (the
-     * report uses group durations, see gatling.conf) is the end-to-end time; a corrupt photo is timed in
-     * {@link #UPLOAD_TO_FAILED} instead. The end-to-end time is then logged as a request ({@link E2eTiming}), KO
+     * report uses group durations, see gatling.conf) is what the user waited; a corrupt photo is timed in
+     * {@link #UPLOAD_TO_FAILED} instead. The end-to-end time proper ends at the worker's own {@code readyAt} (or
+     * {@code failedAt}) in the answer, not at the poll that saw it, so the polling interval does not round it. The end-to-end time is then logged as a request ({@link E2eTiming}), KO
      * when the photo did not end as expected (or not before the ready timeout).
      */
     public static ChainBuilder upload(RunContext ctx, String group) {
@@ -66,7 +67,9 @@ public final class Flows {
                                                 .exec(s -> s.set("pollMs", backoff(s.getLong("pollMs"), pollMs)))
                                                 .exec(http("GET /images/{id}").get("/images/#{id}")
                                                         .check(status().is(200),
-                                                                jmesPath("status").saveAs("status")))))
+                                                                jmesPath("status").saveAs("status"),
+                                                                jmesPath("readyAt").optional().saveAs("doneAt"),
+                                                                jmesPath("failedAt").optional().saveAs("doneAt")))))
                 .exec(s -> s.set("outcome", "pending".equals(s.getString("status")) ? "timeout"
                         : s.getString("status")))
                 .exec(new E2eTiming(recorder));
