@@ -1,0 +1,78 @@
+package io.photopipe.local.servers.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * What the fault proxy needs from an HTTP/1.1 request head: the method, the decoded path (for fault matching) and
+ * the body framing (to find the next request on a keep-alive connection). The bytes themselves are forwarded as
+ * they came.
+ *
+ * @param method        the request method, upper case
+ * @param decodedPath   the percent-decoded path without query string
+ * @param contentLength the Content-Length, or 0 when absent
+ * @param chunked       true for {@code Transfer-Encoding: chunked}
+ */
+record RequestHead(String method, String decodedPath, long contentLength, boolean chunked) {
+
+    static RequestHead parse(byte[] head) throws IOException {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        String[] lines = text.split("\r\n");
+        String[] requestLine = lines[0].split(" ");
+        if (requestLine.length < 3) {
+            throw new IOException("bad request line: " + lines[0]);
+        }
+        long length = 0;
+        boolean chunked = false;
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = lines[i].substring(0, colon).strip().toLowerCase(Locale.ROOT);
+            String value = lines[i].substring(colon + 1).strip();
+            if (name.equals("content-length")) {
+                try {
+                    length = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new IOException("bad Content-Length: " + value);
+                }
+            } else if (name.equals("transfer-encoding") && value.toLowerCase(Locale.ROOT).contains("chunked")) {
+                chunked = true;
+            }
+        }
+        return new RequestHead(requestLine[0].toUpperCase(Locale.ROOT), decodePath(requestLine[1]), length, chunked);
+    }
+
+    /** Path of an origin-form or absolute-form target, without query, percent-decoded as UTF-8 ('+' stays '+'). */
+    static String decodePath(String target) {
+        String t = target;
+        int scheme = t.indexOf("://");
+        if (scheme >= 0) {
+            int slash = t.indexOf('/', scheme + 3);
+            t = slash < 0 ? "/" : t.substring(slash);
+        }
+        int q = t.indexOf('?');
+        if (q >= 0) {
+            t = t.substring(0, q);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(t.length());
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c == '%' && i + 2 < t.length()) {
+                int hi = Character.digit(t.charAt(i + 1), 16);
+                int lo = Character.digit(t.charAt(i + 2), 16);
+                if (hi >= 0 && lo >= 0) {
+                    out.write(hi * 16 + lo);
+                    i += 2;
+                    continue;
+                }
+            }
+            byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+            out.write(b, 0, b.length);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
