@@ -150,6 +150,16 @@ public final class EmbeddedS3 implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * The fault switch from a spec such as {@code "slowdown=0.1,drop=0.01"} (see {@link S3Faults#parse}).
+             *
+             * @throws IllegalArgumentException naming the bad part of the spec
+             */
+            public Builder faults(String spec) {
+                this.faults = S3Faults.parse(spec);
+                return this;
+            }
+
             /** The options. */
             public Options build() {
                 return new Options(host, port, dataDir, blobStoreDecorator, cors, faults);
@@ -240,6 +250,14 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** The endpoint clients use, e.g. {@code http://127.0.0.1:9000}. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * S3Proxy's own endpoint behind the fault switch: requests sent here never meet an injected fault (for a
+     * harness's own setup and checks, or to measure what the switch costs). Clients should use {@link #endpoint()}.
+     */
+    public URI directEndpoint() {
+        return URI.create("http://127.0.0.1:" + s3proxy.getPort());
     }
 
     /** The port of {@link #endpoint()}. */
@@ -353,7 +371,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             proxy.stop();
         } catch (Exception e) {
-            System.getLogger(EmbeddedS3.class.getName()).log(System.Logger.Level.WARNING, "S3Proxy stop failed", e);
+            org.slf4j.LoggerFactory.getLogger(EmbeddedS3.class).warn("S3Proxy stop failed", e);
         }
     }
 

@@ -214,6 +214,21 @@ class EmbeddedS3Test {
     }
 
     @Test
+    void restartsOnTheSameFixedPortWithConnectionsStillOpen() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        for (int i = 0; i < 2; i++) {
+            try (EmbeddedS3 fixed = EmbeddedS3.start(EmbeddedS3.Options.builder().port(port).build())) {
+                fixed.createBucket("fixed");
+                assertThat(fixed.endpoint().toString()).isEqualTo("http://127.0.0.1:" + port);
+                assertThat(fixed.client().listObjectsV2(b -> b.bucket("fixed")).contents()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void fixedPortThatIsTakenFailsWithTheAddress() {
         EmbeddedS3.Options taken = EmbeddedS3.Options.builder().port(s3.port()).build();
         assertThatThrownBy(() -> EmbeddedS3.start(taken))

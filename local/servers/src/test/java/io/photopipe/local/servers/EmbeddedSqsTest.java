@@ -101,6 +101,27 @@ class EmbeddedSqsTest {
     }
 
     @Test
+    void restartsOnTheSameFixedPort() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        for (int i = 0; i < 2; i++) {
+            try (EmbeddedSqs fixed = EmbeddedSqs.start(EmbeddedSqs.Options.defaults().withPort(port))) {
+                assertThat(fixed.endpoint().toString()).isEqualTo("http://127.0.0.1:" + port);
+                assertThat(fixed.createQueue("fixed", Map.of())).contains(":" + port + "/");
+            }
+        }
+    }
+
+    @Test
+    void fixedPortThatIsTakenFailsWithTheAddress() {
+        assertThatThrownBy(() -> EmbeddedSqs.start(EmbeddedSqs.Options.defaults().withPort(sqs.port())))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + sqs.port());
+    }
+
+    @Test
     void optionsRejectBadPort() {
         assertThatThrownBy(() -> new EmbeddedSqs.Options("127.0.0.1", -1, null)).hasMessageContaining("port must be");
         assertThatThrownBy(() -> sqs.createQueueWithDlq("q", "q-dlq", 0, 30)).hasMessageContaining("maxReceiveCount");
