@@ -1,0 +1,76 @@
+package io.photopipe.worker;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import io.photopipe.worker.process.BatchProcessor;
+import io.photopipe.worker.process.Deadline;
+import io.photopipe.worker.process.QueueMessage;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Lambda function: {@code io.photopipe.worker.WorkerHandler::handleRequest}, an SQS event source with
+ * {@code ReportBatchItemFailures}
+ * (<a href="https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html">partial batch
+ * responses</a>). A thin adapter: it turns Lambda's event into {@link QueueMessage}s and the deadline, and the
+ * {@link BatchProcessor}'s result into {@code batchItemFailures}. Everything is built once per execution environment
+ * (in the constructor, which Lambda runs during init, so SnapStart snapshots it).
+ */
+public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    /** Built on first use of the no-argument constructor (Lambda's init phase), from the environment. */
+    private static final class Default {
+        static final Worker WORKER = Worker.fromEnvironment();
+    }
+
+    private final Worker worker;
+
+    /** What Lambda calls: the worker configured by this process's environment variables. */
+    public WorkerHandler() {
+        this(Default.WORKER);
+    }
+
+    /** A handler over a given worker (tests, tools). */
+    public WorkerHandler(Worker worker) {
+        this.worker = worker;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<QueueMessage> messages = event == null || event.getRecords() == null ? List.of()
+                : event.getRecords().stream().map(WorkerHandler::message).toList();
+        Deadline deadline = context == null ? Deadline.none()
+                : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
+        BatchProcessor.Result result = worker.batch().process(messages, deadline);
+        return SQSBatchResponse.builder()
+                .withBatchItemFailures(result.failedMessageIds().stream()
+                        .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
+                        .toList())
+                .build();
+    }
+
+    static QueueMessage message(SQSEvent.SQSMessage m) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        if (m.getMessageAttributes() != null) {
+            m.getMessageAttributes().forEach((name, a) -> {
+                if (a != null && a.getStringValue() != null) {
+                    attributes.put(name, a.getStringValue());
+                }
+            });
+        }
+        int receiveCount = 1;
+        if (m.getAttributes() != null && m.getAttributes().get("ApproximateReceiveCount") != null) {
+            try {
+                receiveCount = Integer.parseInt(m.getAttributes().get("ApproximateReceiveCount"));
+            } catch (NumberFormatException e) {
+                receiveCount = 1;
+            }
+        }
+        return new QueueMessage(m.getMessageId(), m.getReceiptHandle(), m.getBody(), receiveCount,
+                m.getEventSourceArn(), attributes);
+    }
+}
