@@ -87,6 +87,7 @@ public final class ImageEngine {
      * @throws SettingsException       if a rendition asks for a format no writer exists for
      * @throws CancellationException   if the thread is interrupted while waiting for memory (the interrupt flag is kept)
      */
+    @SuppressWarnings("try") // the lease is held for the block, never read
     public RenderResult render(byte[] photo, List<Rendition> renditions) throws PhotoRejectedException {
         Objects.requireNonNull(renditions, "renditions");
         checkWritable(renditions);
