@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "photopipe bench 0.1.0",
         description = {"Benchmarks photopipe's rendition engine (one decode, cascade, filters) against naive "
-                + "Thumbnailator (one Thumbnails.of call per rendition) on the same photos, in the same JVM.",
+                + "Thumbnailator (one Thumbnails.of call per rendition) on the same photos, in the same JVM, and "
+                + "against libvips' vipsthumbnail (a process per rendition) when it is installed.",
             "Prints photos/s, megapixels/s per core, ms per photo and heap per photo in flight for each: 'heap' is the "
                 + "peak above the idle heap (garbage included), 'live' the largest heap left after a garbage "
                 + "collection, both divided by the photos in flight (the threads)."},
@@ -55,6 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--skip-naive", description = "measure the engine only")
     boolean skipNaive;
+
+    @Option(names = "--skip-vips", description = "do not run libvips' vipsthumbnail even if it is installed")
+    boolean skipVips;
 
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
@@ -95,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!skipNaive) {
             contenders.add(new NaiveThumbnailator());
         }
+        if (!skipVips && VipsThumbnail.available()) {
+            contenders.add(new VipsThumbnail());
+        }
         if (!json) {
             out.println(header(set, renditions));
             out.flush();
@@ -117,9 +124,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (json) {
             out.println(json(set, renditions, results));
-        } else if (results.size() == 2) {
-            out.printf(Locale.ROOT, "engine speed-up over naive Thumbnailator: %.1fx%n",
-                    results.get(0).photosPerSecond() / results.get(1).photosPerSecond());
+        } else {
+            for (BenchResult other : results.subList(1, results.size())) {
+                out.printf(Locale.ROOT, "engine vs %s: %.1fx%n", other.name(),
+                        results.get(0).photosPerSecond() / other.photosPerSecond());
+            }
         }
         return 0;
     }
@@ -174,9 +183,10 @@ public final class BenchCommand implements Callable<Integer> {
                 renditions.stream().map(r -> "\"" + r.name() + "\"").collect(Collectors.joining(","))));
         s.append(results.stream().map(BenchResult::json).collect(Collectors.joining(",")));
         s.append(']');
-        if (results.size() == 2) {
-            s.append(String.format(Locale.ROOT, ",\"speedup\":%.2f",
-                    results.get(0).photosPerSecond() / results.get(1).photosPerSecond()));
+        for (BenchResult other : results.subList(1, results.size())) {
+            s.append(String.format(Locale.ROOT, ",\"speedupOver%s\":%.2f",
+                    other.name().startsWith("naive") ? "Naive" : "Vips",
+                    results.get(0).photosPerSecond() / other.photosPerSecond()));
         }
         return s.append('}').toString();
     }
