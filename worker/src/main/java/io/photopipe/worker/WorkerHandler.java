@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Lambda function: {@code io.photopipe.worker.WorkerHandler::handleRequest}, an SQS event source with
@@ -21,6 +23,7 @@ import java.util.Map;
  * (in the constructor, which Lambda runs during init, so SnapStart snapshots it).
  */
 public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
 
     /** Built on first use of the no-argument constructor (Lambda's init phase), from the environment. */
     private static final class Default {
@@ -45,6 +48,12 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 : event.getRecords().stream().map(WorkerHandler::message).toList();
         Deadline deadline = context == null ? Deadline.none()
                 : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
+        if (context != null && context.getRemainingTimeInMillis() <= 0 && !messages.isEmpty()) {
+            // Real Lambda always gives time; a runtime that does not send Lambda-Runtime-Deadline-Ms would make every
+            // message a "deadline" retry, so say why.
+            LOG.error("invoked with no time left ({} ms): no message will be started; check the runtime's "
+                    + "Lambda-Runtime-Deadline-Ms", context.getRemainingTimeInMillis());
+        }
         BatchProcessor.Result result = worker.batch().process(messages, deadline);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(result.failedMessageIds().stream()
