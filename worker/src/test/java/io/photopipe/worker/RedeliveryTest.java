@@ -73,6 +73,24 @@ class RedeliveryTest {
     }
 
     @Test
+    void aResultLostAfterTheStatusWasWrittenIsPublishedByTheRedelivery() {
+        try (WorkerHarness h = WorkerHarness.create(SMALL)) {
+            String key = "uploads/results/photo.jpg";
+            String id = h.sendCreated(key, h.put(key, Photos.jpeg(200, 150, 9)));
+            String resultsName = h.resultsUrl.substring(h.resultsUrl.lastIndexOf('/') + 1);
+            h.sqs.client().deleteQueue(b -> b.queueUrl(h.resultsUrl));
+            assertThat(failedIds(h.invoke(h.receive(1)))).containsExactly(id);
+            assertThat(h.status(key).state()).isEqualTo(PhotoStatus.State.READY);
+
+            assertThat(h.sqs.createQueue(resultsName, Map.of())).isEqualTo(h.resultsUrl);
+            assertThat(failedIds(h.invoke(h.receive(1)))).isEmpty();
+            assertThat(h.count("photopipe.messages", "outcome", "skipped", "reason", "up-to-date")).isEqualTo(1);
+            assertThat(h.drainResults()).singleElement().satisfies(m ->
+                    assertThat(PhotoStatus.fromJson(m.body()).key()).isEqualTo(key));
+        }
+    }
+
+    @Test
     void aNewUploadOfTheSameKeyReplacesTheRenditionsAndAnOldEventDoesNotUndoIt() {
         try (WorkerHarness h = WorkerHarness.create(SMALL)) {
             String key = "uploads/replace/photo.jpg";
