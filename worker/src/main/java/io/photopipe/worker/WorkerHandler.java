@@ -48,11 +48,8 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                 : event.getRecords().stream().map(WorkerHandler::message).toList();
         Deadline deadline = context == null ? Deadline.none()
                 : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
-        if (context != null && context.getRemainingTimeInMillis() <= 0 && !messages.isEmpty()) {
-            // Real Lambda always gives time; a runtime that does not send Lambda-Runtime-Deadline-Ms would make every
-            // message a "deadline" retry, so say why.
-            LOG.error("invoked with no time left ({} ms): no message will be started; check the runtime's "
-                    + "Lambda-Runtime-Deadline-Ms", context.getRemainingTimeInMillis());
+        if (context != null && !messages.isEmpty()) {
+            warnIfTooShort(context.getRemainingTimeInMillis());
         }
         BatchProcessor.Result result = worker.batch().process(messages, deadline);
         return SQSBatchResponse.builder()
@@ -60,6 +57,20 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
                         .toList())
                 .build();
+    }
+
+    /**
+     * A function timeout shorter than the margins makes every message a "deadline" retry; so does a runtime that sends
+     * no {@code Lambda-Runtime-Deadline-Ms}. Say so, with the fix.
+     */
+    private void warnIfTooShort(long remainingMillis) {
+        WorkerConfig.Processing p = worker.config().processing();
+        long needed = p.safetyMargin().plus(p.finishMargin()).toMillis();
+        if (remainingMillis <= needed) {
+            LOG.error("invoked with {} ms left, not more than {} + {} ({} + {}): no photo will be started. Raise the "
+                    + "function timeout or lower the margins", remainingMillis, WorkerConfig.SAFETY_MARGIN_MS,
+                    WorkerConfig.FINISH_MARGIN_MS, p.safetyMargin().toMillis(), p.finishMargin().toMillis());
+        }
     }
 
     static QueueMessage message(SQSEvent.SQSMessage m) {
