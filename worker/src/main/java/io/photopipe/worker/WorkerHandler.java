@@ -67,7 +67,7 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
         WorkerConfig.Processing p = worker.config().processing();
         long needed = p.safetyMargin().plus(p.finishMargin()).toMillis();
         if (remainingMillis <= needed) {
-            LOG.error("invoked with {} ms left, not more than {} + {} ({} + {}): no photo will be started. Raise the "
+            LOG.error("invoked with {} ms left, not more than {} + {} ({} + {}): photos cannot start or finish in time. Raise the "
                     + "function timeout or lower the margins", remainingMillis, WorkerConfig.SAFETY_MARGIN_MS,
                     WorkerConfig.FINISH_MARGIN_MS, p.safetyMargin().toMillis(), p.finishMargin().toMillis());
         }
