@@ -1,0 +1,50 @@
+package io.photopipe.local.lambda.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** The error documents Lambda returns for failures the function itself does not report. */
+public final class LambdaErrors {
+    /** Lambda's synchronous invocation payload limit, request and response (6 MB). */
+    public static final int MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LambdaErrors() {
+    }
+
+    /** {@code {"errorType":..., "errorMessage":...}} as JSON bytes. */
+    public static byte[] document(String errorType, String errorMessage) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("errorType", errorType);
+        n.put("errorMessage", errorMessage);
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Lambda's timeout message: "Task timed out after 3.00 seconds". */
+    public static byte[] timeout(String requestId, int seconds) {
+        return document("Sandbox.Timedout", "RequestId: " + requestId + " Error: Task timed out after "
+                + String.format(Locale.ROOT, "%.2f", (double) seconds) + " seconds");
+    }
+
+    /** What Lambda reports when the runtime process exits during an invocation. */
+    public static byte[] exit(String requestId, int status) {
+        return document("Runtime.ExitError", "RequestId: " + requestId
+                + " Error: Runtime exited with error: exit status " + status);
+    }
+
+    /** The errorType field of an error document, or the fallback when it has none or is not JSON. */
+    public static String errorTypeOf(byte[] document, String fallback) {
+        try {
+            JsonNode n = JSON.readTree(document);
+            if (n != null && n.hasNonNull("errorType") && !n.get("errorType").asText().isBlank()) {
+                return n.get("errorType").asText();
+            }
+        } catch (Exception e) {
+            // not JSON: keep the fallback
+        }
+        return fallback == null || fallback.isBlank() ? "Unhandled" : fallback;
+    }
+}
