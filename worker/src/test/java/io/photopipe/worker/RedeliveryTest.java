@@ -38,8 +38,7 @@ class RedeliveryTest {
             String key = "uploads/crash/photo.jpg";
             String eTag = h.put(key, Photos.jpeg(400, 300, 7));
             String id = h.sendCreated(key, eTag);
-            // Renditions are written in order (thumb, small): the second PUT keeps failing, as if the function
-            // died after writing the first.
+            // The PUT of one rendition keeps failing, as if the function died while the other was already written.
             h.s3.faults().inject(S3Faults.Fault.internalError(), 1.0,
                     S3Faults.RequestMatcher.key("renditions/crash/photo\\.jpg/small\\.png").andMethod("PUT"));
             assertThat(failedIds(h.invoke(h.receive(1)))).containsExactly(id);
