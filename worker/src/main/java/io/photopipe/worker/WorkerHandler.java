@@ -44,8 +44,14 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<QueueMessage> messages = event == null || event.getRecords() == null ? List.of()
-                : event.getRecords().stream().map(WorkerHandler::message).toList();
+        if (event == null || event.getRecords() == null) {
+            // Lambda's SQS event source never invokes without Records. Answering "success" here would make the event
+            // source mapping delete a whole batch unprocessed (seen when joda-time was missing from the jar and the
+            // runtime client's deserializer produced an empty event), so fail the invocation: the batch comes back.
+            throw new IllegalStateException("received an SQS event without Records: the event did not deserialize"
+                    + " (is aws-lambda-java-events with joda-time in the deployment jar?) or this is not an SQS trigger");
+        }
+        List<QueueMessage> messages = event.getRecords().stream().map(WorkerHandler::message).toList();
         Deadline deadline = context == null ? Deadline.none()
                 : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
         if (context != null && !messages.isEmpty()) {
