@@ -80,7 +80,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .withFunctionMode(inProcess ? LambdaOptions.Mode.IN_PROCESS : LambdaOptions.Mode.CHILD_JVM);
 
         out.println("photopipe demo: starting a fresh local stack in " + data);
-        try (LocalStack stack = LocalStack.start(settings, options)) {
+        LocalStack stack = LocalStack.start(settings, options);
+        try {
             stack.describe().forEach(l -> out.println("  " + l));
             boolean terminal = System.console() != null;
             DemoRun.Report report = new DemoRun(stack, library, data, !noBackfill, Duration.ofSeconds(timeoutSeconds),
@@ -99,6 +100,8 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        } finally {
+            stack.close(Duration.ofSeconds(2));
         }
     }
 

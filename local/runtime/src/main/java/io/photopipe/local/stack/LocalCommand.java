@@ -87,7 +87,7 @@ public final class LocalCommand implements Callable<Integer> {
             out.println();
             out.println("stopping (objects, queued messages and pending notifications stay in "
                     + stack.options().dataDir() + ")");
-            stack.close();
+            stack.close(Duration.ofSeconds(2));
             stopped.countDown();
         }, "photopipe-local-shutdown"));
 
