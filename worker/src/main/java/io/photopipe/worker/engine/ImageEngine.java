@@ -90,12 +90,14 @@ public final class ImageEngine {
         Decoder.Probe probe = probeInternal(photo);
         ImageInfo info = probe.info();
         Plan plan = Plan.of(info.displayWidth(), info.displayHeight(), renditions);
-        long decodedW = ceilDiv(info.width(), plan.subsampling());
-        long decodedH = ceilDiv(info.height(), plan.subsampling());
+        // decoded pixels: ImageIO keeps 1/k of each side, the DCT-scaling fast path at most the next eighth up
+        double eighths = Math.max(1, Math.ceil(plan.minScale() * 8)) / 8;
+        double side = Math.max(1.0 / plan.subsampling(), eighths);
+        long decodedPixelsEstimate = (long) Math.ceil(info.width() * side) * (long) Math.ceil(info.height() * side);
         // reader raster (<= 4 B/px) + our ints (4 B/px) + an upright copy when rotated or flipped
-        long estimate = decodedW * decodedH * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
+        long estimate = decodedPixelsEstimate * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
         try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
-            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling());
+            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling(), plan.minScale());
             long decodedPixels = (long) decoded.width() * decoded.height();
             Pixels upright = Orientation.apply(decoded, info.orientation());
             decoded = null; // let the stored-orientation copy go before the cascade allocates
@@ -202,10 +204,6 @@ public final class ImageEngine {
                 ok.add(r.format());
             }
         }
-    }
-
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
     }
 
     private static String bytes(long n) {

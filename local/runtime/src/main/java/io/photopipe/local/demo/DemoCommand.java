@@ -59,6 +59,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "give up waiting for a phase after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "cap the worker's concurrent environments (default: the settings' worker.maxConcurrency, "
+                    + "at most max(2, CPU cores) so cold starts do not starve each other on a small machine)")
+    Integer maxConcurrency;
+
     @Option(names = "--in-process", description = "run the worker in this JVM (faster start, less faithful)")
     boolean inProcess;
 
@@ -68,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Path root = LocalOptions.findProjectRoot(Path.of(""));
-        PipelineSettings settings = LocalCommand.loadSettings(root, settingsFile);
+        PipelineSettings settings = withConcurrency(LocalCommand.loadSettings(root, settingsFile), maxConcurrency);
         Path library = photos != null ? photos : root.resolve("samples").resolve("photos");
         if (!Files.isDirectory(library)) {
             System.err.println("photopipe demo: no sample photos at " + library + " (pass --photos DIR)");
@@ -80,7 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .withFunctionMode(inProcess ? LambdaOptions.Mode.IN_PROCESS : LambdaOptions.Mode.CHILD_JVM);
 
         out.println("photopipe demo: starting a fresh local stack in " + data);
-        try (LocalStack stack = LocalStack.start(settings, options)) {
+        LocalStack stack = LocalStack.start(settings, options);
+        try {
             stack.describe().forEach(l -> out.println("  " + l));
             boolean terminal = System.console() != null;
             DemoRun.Report report = new DemoRun(stack, library, data, !noBackfill, Duration.ofSeconds(timeoutSeconds),
@@ -99,7 +105,19 @@ public final class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             return 0;
+        } finally {
+            stack.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** The settings with the worker's maximum concurrency capped as {@code --max-concurrency} says. */
+    static PipelineSettings withConcurrency(PipelineSettings s, Integer requested) {
+        int cap = requested != null ? requested
+                : Math.min(s.worker().maxConcurrency(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        PipelineSettings.Worker w = s.worker();
+        return new PipelineSettings(s.bucket(), s.inputPrefix(), s.outputBucket(), s.outputPrefix(), s.queue(),
+                new PipelineSettings.Worker(w.memoryMb(), w.timeoutSeconds(), w.batchSize(), w.batchingWindowSeconds(),
+                        cap, w.architecture()), s.limits(), s.jpegBackground(), s.renditions(), s.api());
     }
 
     static List<String> summary(DemoRun.Report r, PipelineSettings settings, Duration total) {
@@ -156,6 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        LocalCommand.quietLogs();
         CommandLine cli = new CommandLine(new DemoCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SettingsException || e instanceof IllegalStateException) {
