@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The environment variables through which {@link PipelineSettings} reach the functions. The local runtime and the
- * CDK app both set exactly {@link #worker}'s map, so a function sees the same configuration in both places.
+ * CDK app both set exactly {@link #worker}'s and {@link #api}'s maps, so a function sees the same configuration in
+ * both places.
  */
 public final class FunctionEnv {
     public static final String BUCKET = "PHOTOPIPE_BUCKET";
@@ -18,6 +19,18 @@ public final class FunctionEnv {
     public static final String MAX_OBJECT_BYTES = "PHOTOPIPE_MAX_OBJECT_BYTES";
     public static final String MAX_PIXELS = "PHOTOPIPE_MAX_PIXELS";
     public static final String JPEG_BACKGROUND = "PHOTOPIPE_JPEG_BACKGROUND";
+    /** Upload API: the largest upload a presigned URL allows, in bytes. */
+    public static final String MAX_UPLOAD_BYTES = "PHOTOPIPE_MAX_UPLOAD_BYTES";
+    /** Upload API: comma-separated content types a client may declare. */
+    public static final String ALLOWED_CONTENT_TYPES = "PHOTOPIPE_ALLOWED_CONTENT_TYPES";
+    /** Upload API: lifetime of presigned uploads, in seconds. */
+    public static final String UPLOAD_URL_EXPIRY_SECONDS = "PHOTOPIPE_UPLOAD_URL_EXPIRY_SECONDS";
+    /** Upload API: lifetime of presigned GETs of originals and renditions, in seconds. */
+    public static final String DOWNLOAD_URL_EXPIRY_SECONDS = "PHOTOPIPE_DOWNLOAD_URL_EXPIRY_SECONDS";
+    /** Upload API: base URL objects are served from instead of presigned GETs ("" for presigned GETs). */
+    public static final String PUBLIC_BASE_URL = "PHOTOPIPE_PUBLIC_BASE_URL";
+    /** Upload API: comma-separated origins allowed by CORS ("*" for any, "" for none). */
+    public static final String CORS_ORIGINS = "PHOTOPIPE_CORS_ORIGINS";
 
     private FunctionEnv() {
     }
@@ -38,6 +51,27 @@ public final class FunctionEnv {
         env.put(MAX_OBJECT_BYTES, Long.toString(s.limits().maxObjectBytes()));
         env.put(MAX_PIXELS, Long.toString(s.limits().maxPixels()));
         env.put(JPEG_BACKGROUND, s.jpegBackground());
+        return env;
+    }
+
+    /**
+     * The upload API's environment for these settings: where photos go and where the worker writes their
+     * renditions and status documents, plus {@link PipelineSettings.Api}. Lists are comma-separated (content types
+     * and origins contain no commas).
+     */
+    public static Map<String, String> api(PipelineSettings s) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(BUCKET, s.bucket());
+        env.put(INPUT_PREFIX, s.inputPrefix());
+        env.put(OUTPUT_BUCKET, s.effectiveOutputBucket());
+        env.put(OUTPUT_PREFIX, s.outputPrefix());
+        PipelineSettings.Api api = s.api();
+        env.put(MAX_UPLOAD_BYTES, Long.toString(api.maxUploadBytes()));
+        env.put(ALLOWED_CONTENT_TYPES, String.join(",", api.allowedContentTypes()));
+        env.put(UPLOAD_URL_EXPIRY_SECONDS, Integer.toString(api.uploadUrlExpirySeconds()));
+        env.put(DOWNLOAD_URL_EXPIRY_SECONDS, Integer.toString(api.downloadUrlExpirySeconds()));
+        env.put(PUBLIC_BASE_URL, api.publicBaseUrl());
+        env.put(CORS_ORIGINS, String.join(",", api.corsOrigins()));
         return env;
     }
 }

@@ -1,8 +1,14 @@
 package io.photopipe.core;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
 import software.amazon.awssdk.eventnotifications.s3.model.RequestParameters;
@@ -26,6 +32,10 @@ public final class S3EventMessages {
     public static final String REPROCESS_EVENT = "ObjectCreated:Reprocess";
     /** principalId of producer messages, so logs show where a message came from. */
     public static final String PRODUCER_PRINCIPAL = "photopipe-producer";
+
+    private static final ObjectMapper NORMALISER = new ObjectMapper();
+    private static final DateTimeFormatter EVENT_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private S3EventMessages() {
     }
@@ -58,7 +68,37 @@ public final class S3EventMessages {
 
     /** A notification message body with one or more records. */
     public static String notification(List<ObjectEvent> events) {
-        return new S3EventNotification(events.stream().map(S3EventMessages::record).toList()).toJson();
+        String json = new S3EventNotification(events.stream().map(S3EventMessages::record).toList()).toJson();
+        return asS3Writes(json, events);
+    }
+
+    /**
+     * The SDK's writer prints absent object fields as {@code null} and times with nanoseconds; S3 omits
+     * {@code size}/{@code eTag} on removals and {@code versionId} on unversioned buckets, and writes times with
+     * milliseconds ({@code 1970-01-01T00:00:00.000Z}), so the JSON is normalised to what S3 sends.
+     */
+    private static String asS3Writes(String json, List<ObjectEvent> events) {
+        try {
+            ObjectNode root = (ObjectNode) NORMALISER.readTree(json);
+            JsonNode records = root.path("Records");
+            for (int i = 0; i < records.size(); i++) {
+                ObjectNode r = (ObjectNode) records.get(i);
+                r.put("eventTime", EVENT_TIME.format(events.get(i).time()));
+                JsonNode object = r.path("s3").path("object");
+                if (object instanceof ObjectNode o) {
+                    List<String> nulls = new java.util.ArrayList<>();
+                    o.properties().forEach(f -> {
+                        if (f.getValue().isNull()) {
+                            nulls.add(f.getKey());
+                        }
+                    });
+                    o.remove(nulls);
+                }
+            }
+            return NORMALISER.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the SDK wrote an S3 event we cannot read back", e);
+        }
     }
 
     /** The producer's re-process message for one existing object. */
@@ -115,7 +155,7 @@ public final class S3EventMessages {
         S3Bucket bucket = new S3Bucket(e.bucket(), new UserIdentity(e.principalId()), "arn:aws:s3:::" + e.bucket());
         S3Object object = new S3Object(encodeKey(e.key()), e.size(), stripQuotes(e.eTag()), e.versionId(),
                 e.sequencer());
-        r.setS3(new S3("1.0", bucket, object, e.configurationId()));
+        r.setS3(new S3(e.configurationId(), bucket, object, "1.0")); // (configurationId, bucket, object, schema)
         return r;
     }
 }

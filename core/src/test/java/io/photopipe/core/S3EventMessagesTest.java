@@ -39,4 +39,25 @@ class S3EventMessagesTest {
         assertThat(r.getEventName()).isEqualTo(S3EventMessages.REPROCESS_EVENT);
         assertThat(r.getS3().getObject().getUrlDecodedKey()).isEqualTo("uploads/x.jpg");
     }
+
+    @Test
+    void recordsHaveS3sFieldPlacementTimePrecisionAndNoNullObjectFields() throws Exception {
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        var record = mapper.readTree(S3EventMessages.notification(List.of(new S3EventMessages.ObjectEvent(
+                "ObjectRemoved:Delete", Instant.parse("2024-01-01T00:00:00.123456789Z"), null, "bkt", "uploads/a.jpg",
+                null, null, null, "0A1B", null, "my-config", null, null)))).path("Records").get(0);
+        // regression: configurationId and s3SchemaVersion were swapped (the SDK's S3 constructor takes the id first)
+        assertThat(record.path("s3").path("configurationId").asText()).isEqualTo("my-config");
+        assertThat(record.path("s3").path("s3SchemaVersion").asText()).isEqualTo("1.0");
+        // S3 writes milliseconds, and omits size/eTag on removals and versionId on unversioned buckets
+        assertThat(record.path("eventTime").asText()).isEqualTo("2024-01-01T00:00:00.123Z");
+        var object = record.path("s3").path("object");
+        assertThat(object.has("size")).isFalse();
+        assertThat(object.has("eTag")).isFalse();
+        assertThat(object.has("versionId")).isFalse();
+        assertThat(object.path("sequencer").asText()).isEqualTo("0A1B");
+        assertThat(S3EventNotification.fromJson(mapper.writeValueAsString(mapper.createObjectNode()
+                .set("Records", mapper.createArrayNode().add(record)))).getRecords().getFirst().getS3().getObject()
+                .getSizeAsLong()).isNull();
+    }
 }

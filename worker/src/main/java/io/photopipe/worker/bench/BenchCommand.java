@@ -28,8 +28,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "photopipe bench 0.1.0",
         description = {"Benchmarks photopipe's rendition engine (one decode, cascade, filters) against naive "
-                + "Thumbnailator (one Thumbnails.of call per rendition) on the same photos, in the same JVM.",
-            "Prints photos/s, megapixels/s per core, ms per photo and heap per photo in flight for each."},
+                + "Thumbnailator (one Thumbnails.of call per rendition) on the same photos, in the same JVM, and "
+                + "against libvips' vipsthumbnail (a process per rendition) when it is installed.",
+            "Prints photos/s, megapixels/s per core, ms per photo and heap per photo in flight for each: 'heap' is the "
+                + "peak above the idle heap (garbage included), 'live' the largest heap left after a garbage "
+                + "collection, both divided by the photos in flight (the threads)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:a photo failed to render", "2:bad arguments or no photos found"})
 public final class BenchCommand implements Callable<Integer> {
@@ -53,6 +56,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--skip-naive", description = "measure the engine only")
     boolean skipNaive;
+
+    @Option(names = "--skip-vips", description = "do not run libvips' vipsthumbnail even if it is installed")
+    boolean skipVips;
 
     @Option(names = "--json", description = "print the figures as one JSON object")
     boolean json;
@@ -93,6 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!skipNaive) {
             contenders.add(new NaiveThumbnailator());
         }
+        if (!skipVips && VipsThumbnail.available()) {
+            contenders.add(new VipsThumbnail());
+        }
         if (!json) {
             out.println(header(set, renditions));
             out.flush();
@@ -115,9 +124,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (json) {
             out.println(json(set, renditions, results));
-        } else if (results.size() == 2) {
-            out.printf(Locale.ROOT, "engine speed-up over naive Thumbnailator: %.1fx%n",
-                    results.get(0).photosPerSecond() / results.get(1).photosPerSecond());
+        } else {
+            for (BenchResult other : results.subList(1, results.size())) {
+                out.printf(Locale.ROOT, "engine vs %s: %.1fx%n", other.name(),
+                        results.get(0).photosPerSecond() / other.photosPerSecond());
+            }
         }
         return 0;
     }
@@ -147,32 +158,35 @@ public final class BenchCommand implements Callable<Integer> {
         double mp = set.stream().mapToDouble(Bench.Photo::megapixels).sum();
         long bytes = set.stream().mapToLong(p -> p.bytes().length).sum();
         return String.format(Locale.ROOT, "%d photos (%.1f MP, %.1f MB) from %s; %d renditions: %s%n"
-                        + "%d threads on %d cores, %d warm-up + %d measured rounds, Java %s%n%n"
-                        + "%-22s %10s %12s %10s %14s", set.size(), mp, bytes / 1048576.0, photos, renditions.size(),
+                        + "%d threads on %d cores, %d warm-up + %d measured rounds, Java %s, JPEG decoder: %s%n%n"
+                        + "%-22s %10s %12s %10s %14s %14s", set.size(), mp, bytes / 1048576.0, photos, renditions.size(),
                 renditions.stream().map(r -> r.name() + " " + r.width() + "x" + r.height() + " " + r.fit().id())
                         .collect(Collectors.joining(", ")),
                 threads, Runtime.getRuntime().availableProcessors(), warmup, rounds, Runtime.version(),
-                "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB");
+                ImageEngine.jpegDecoder(), "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB", "live/photo MB");
     }
 
     private static String line(BenchResult r) {
-        return String.format(Locale.ROOT, "%-22s %10.2f %12.1f %10.0f %14.1f", r.name(), r.photosPerSecond(),
-                r.megapixelsPerSecondPerCore(), r.msPerPhoto(), r.heapPerPhotoInFlightMb());
+        return String.format(Locale.ROOT, "%-22s %10.2f %12.1f %10.0f %14.1f %14s", r.name(), r.photosPerSecond(),
+                r.megapixelsPerSecondPerCore(), r.msPerPhoto(), r.heapPerPhotoInFlightMb(),
+                r.liveHeapPerPhotoInFlightMb() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.liveHeapPerPhotoInFlightMb()));
     }
 
     private String json(List<Bench.Photo> set, List<Rendition> renditions, List<BenchResult> results) {
         double mp = set.stream().mapToDouble(Bench.Photo::megapixels).sum();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "{\"photosDir\":\"%s\",\"photos\":%d,\"megapixels\":%.3f,\"threads\":%d,"
-                        + "\"cores\":%d,\"rounds\":%d,\"warmup\":%d,\"java\":\"%s\",\"renditions\":[%s],\"results\":[",
+                        + "\"cores\":%d,\"rounds\":%d,\"warmup\":%d,\"java\":\"%s\",\"jpegDecoder\":\"%s\","
+                        + "\"renditions\":[%s],\"results\":[",
                 photos.toString().replace("\\", "\\\\").replace("\"", "\\\""), set.size(), mp, threads,
-                Runtime.getRuntime().availableProcessors(), rounds, warmup, Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), rounds, warmup, Runtime.version(), ImageEngine.jpegDecoder(),
                 renditions.stream().map(r -> "\"" + r.name() + "\"").collect(Collectors.joining(","))));
         s.append(results.stream().map(BenchResult::json).collect(Collectors.joining(",")));
         s.append(']');
-        if (results.size() == 2) {
-            s.append(String.format(Locale.ROOT, ",\"speedup\":%.2f",
-                    results.get(0).photosPerSecond() / results.get(1).photosPerSecond()));
+        for (BenchResult other : results.subList(1, results.size())) {
+            s.append(String.format(Locale.ROOT, ",\"speedupOver%s\":%.2f",
+                    other.name().startsWith("naive") ? "Naive" : "Vips",
+                    results.get(0).photosPerSecond() / other.photosPerSecond()));
         }
         return s.append('}').toString();
     }

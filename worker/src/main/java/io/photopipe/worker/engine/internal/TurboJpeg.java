@@ -19,6 +19,7 @@ import java.util.Locale;
  * user-facing rejection messages. Disable with {@code -Dphotopipe.turbojpeg=off} or
  * {@code PHOTOPIPE_TURBOJPEG=off}; point at a library with {@code PHOTOPIPE_TURBOJPEG=/path/libturbojpeg.so}.
  */
+@SuppressWarnings("restricted") // FFM downcalls are the point of this class; enable with --enable-native-access
 public final class TurboJpeg {
 
     private static final int TJPF_BGRA = 8;

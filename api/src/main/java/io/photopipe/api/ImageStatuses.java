@@ -1,0 +1,122 @@
+package io.photopipe.api;
+
+import io.photopipe.core.PhotoStatus;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * {@code GET /images/{id}}: where a photo is, from its upload record, the object itself and the status document the
+ * worker writes at {@link io.photopipe.core.OutputLayout#statusKey} when it is done with it.
+ */
+final class ImageStatuses {
+    /** An upload that started just before its URL expired may still be arriving: S3 checks expiry at the start. */
+    static final Duration LATE_UPLOAD_GRACE = Duration.ofMinutes(5);
+
+    private final ApiConfig config;
+    private final ObjectStore store;
+    private final Clock clock;
+
+    ImageStatuses(ApiConfig config, ObjectStore store, Clock clock) {
+        this.config = config;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** The answer's body: {@code status} is pending, ready or failed. */
+    Map<String, Object> lookup(String idText) {
+        ImageId id = ImageId.parse(idText).orElseThrow(() -> new ApiException(ApiError.IMAGE_NOT_FOUND,
+                "'" + Uploads.printable(idText) + "' is not an image id (ids are the 26 characters POST /uploads "
+                        + "returns)"));
+        UploadTicket ticket = store.readText(config.outputBucket(), UploadTicket.keyFor(config, id))
+                .map(UploadTicket::fromJson)
+                .orElseThrow(() -> new ApiException(ApiError.IMAGE_NOT_FOUND, "no image with id " + id));
+
+        Optional<String> sourceETag = store.eTag(ticket.bucket(), ticket.key());
+        Optional<PhotoStatus> status = store.readText(config.outputBucket(), config.layout().statusKey(ticket.key()))
+                .map(PhotoStatus::fromJson);
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id.value());
+        if (sourceETag.isEmpty()) {
+            if (status.isPresent()) {
+                // The worker saw it, then the photo was deleted (and with it its renditions)
+                throw new ApiException(ApiError.IMAGE_NOT_FOUND, "image " + id + " was deleted");
+            }
+            if (clock.instant().isAfter(ticket.expiresAt().plus(LATE_UPLOAD_GRACE))) {
+                throw new ApiException(ApiError.UPLOAD_EXPIRED, "no photo was uploaded for id " + id
+                        + " before its upload URL expired at " + ticket.expiresAt() + "; ask POST /uploads for a new one");
+            }
+            body.put("status", "pending");
+            body.put("stage", "awaiting-upload");
+            body.put("fileName", ticket.fileName());
+            body.put("uploadExpiresAt", ticket.expiresAt().toString());
+            return body;
+        }
+        // A status for an earlier version of the object (the URL was used twice) is not this upload's outcome
+        if (status.isEmpty() || !sameETag(status.get().sourceETag(), sourceETag.get())) {
+            body.put("status", "pending");
+            body.put("stage", "processing");
+            body.put("fileName", ticket.fileName());
+            return body;
+        }
+        PhotoStatus photo = status.get();
+        body.put("status", photo.state() == PhotoStatus.State.READY ? "ready" : "failed");
+        body.put("fileName", ticket.fileName());
+        if (photo.state() == PhotoStatus.State.FAILED) {
+            body.put("reasonCode", photo.reasonCode());
+            body.put("reason", photo.reason());
+            body.put("failedAt", String.valueOf(photo.at()));
+            return body;
+        }
+        body.put("original", url(ticket.bucket(), ticket.key()));
+        Map<String, String> urls = new LinkedHashMap<>();
+        Map<String, Object> details = new LinkedHashMap<>();
+        photo.renditions().entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, PhotoStatus.Output> e) ->
+                        (long) e.getValue().width() * e.getValue().height()).thenComparing(Map.Entry::getKey))
+                .forEach(e -> {
+                    PhotoStatus.Output out = e.getValue();
+                    urls.put(e.getKey(), url(out.bucket(), out.key()));
+                    Map<String, Object> detail = new LinkedHashMap<>();
+                    detail.put("width", out.width());
+                    detail.put("height", out.height());
+                    detail.put("contentType", out.contentType());
+                    detail.put("bytes", out.bytes());
+                    details.put(e.getKey(), detail);
+                });
+        body.put("renditions", urls);
+        body.put("details", details);
+        body.put("readyAt", String.valueOf(photo.at()));
+        if (config.publicBaseUrl().isEmpty()) {
+            body.put("urlsExpireAt", clock.instant().plus(config.downloadUrlExpiry()).toString());
+        }
+        return body;
+    }
+
+    private String url(String bucket, String key) {
+        if (config.publicBaseUrl().isEmpty()) {
+            return store.presignGet(bucket, key, config.downloadUrlExpiry()).toString();
+        }
+        return config.publicBaseUrl() + "/" + encodePath(key);
+    }
+
+    /** Percent-encodes each segment of a key (RFC 3986), keeping the '/' between them. */
+    static String encodePath(String key) {
+        return Arrays.stream(key.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20")
+                        .replace("*", "%2A").replace("%7E", "~"))
+                .collect(Collectors.joining("/"));
+    }
+
+    private static boolean sameETag(String a, String b) {
+        return a != null && b != null && a.replace("\"", "").equals(b.replace("\"", ""));
+    }
+}
