@@ -102,6 +102,8 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println();
                 out.println("UNEXPECTED:");
                 report.unexpected().forEach(u -> out.println("  - " + u));
+                out.println("Function logs (START/END/REPORT and the worker's output): " + options.dataDir()
+                        .resolve("logs"));
                 return 1;
             }
             return 0;
