@@ -83,7 +83,9 @@ public final class LocalCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             out.println();
             out.println("stopping (objects, queued messages and pending notifications stay in "
                     + stack.options().dataDir() + ")");
@@ -105,6 +107,9 @@ public final class LocalCommand implements Callable<Integer> {
             try {
                 line = stack.metrics().line();
             } catch (RuntimeException e) {
+                if (stopping.get()) {
+                    break;
+                }
                 line = "metrics unavailable: " + e.getMessage();
             }
             if (terminal) {
