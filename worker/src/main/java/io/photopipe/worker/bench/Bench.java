@@ -43,15 +43,22 @@ final class Bench {
         System.gc();
         long idle = heapUsed();
         resetPeaks();
+        LiveHeap live = new LiveHeap();
         long start = System.nanoTime();
-        long bytes = run(contender, rounds);
+        long bytes;
+        try {
+            bytes = run(contender, rounds);
+        } finally {
+            live.close();
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         long peak = peakHeap();
         int done = photos.size() * rounds;
         double megapixels = photos.stream().mapToDouble(Photo::megapixels).sum() * rounds;
         double inFlight = Math.min(threads, done);
         return new BenchResult(contender.name(), done, seconds, done / seconds, megapixels / seconds / cores,
-                seconds * 1000 * threads / done, Math.max(0, peak - idle) / 1048576.0 / inFlight, bytes);
+                seconds * 1000 * threads / done, Math.max(0, peak - idle) / 1048576.0 / inFlight,
+                live.max() < 0 ? -1 : Math.max(0, live.max() - idle) / 1048576.0 / inFlight, bytes);
     }
 
     private long run(Contender contender, int rounds) throws Exception {
@@ -76,6 +83,53 @@ final class Bench {
             return bytes;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The largest heap in use right after any garbage collection during the run: what was really live (photos in
+     * flight), unlike the peak, which also counts garbage not yet collected. -1 if no collection happened.
+     */
+    private static final class LiveHeap implements AutoCloseable {
+        private final java.util.concurrent.atomic.AtomicLong max = new java.util.concurrent.atomic.AtomicLong(-1);
+        private final List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+        private final javax.management.NotificationListener listener = (n, hb) -> {
+            if (com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                        (javax.management.openmbean.CompositeData) n.getUserData());
+                long used = 0;
+                for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                    if (heapPools().stream().anyMatch(p -> p.getName().equals(e.getKey()))) {
+                        used += e.getValue().getUsed();
+                    }
+                }
+                long u = used;
+                max.accumulateAndGet(u, Math::max);
+            }
+        };
+
+        LiveHeap() {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof javax.management.NotificationEmitter emitter) {
+                    emitter.addNotificationListener(listener, null, null);
+                    emitters.add(emitter);
+                }
+            }
+        }
+
+        long max() {
+            return max.get();
+        }
+
+        @Override
+        public void close() {
+            for (var e : emitters) {
+                try {
+                    e.removeNotificationListener(listener);
+                } catch (javax.management.ListenerNotFoundException ignored) {
+                    // already gone
+                }
+            }
         }
     }
 

@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, version = "photopipe bench 0.1.0",
         description = {"Benchmarks photopipe's rendition engine (one decode, cascade, filters) against naive "
                 + "Thumbnailator (one Thumbnails.of call per rendition) on the same photos, in the same JVM.",
-            "Prints photos/s, megapixels/s per core, ms per photo and heap per photo in flight for each."},
+            "Prints photos/s, megapixels/s per core, ms per photo and heap per photo in flight for each: 'heap' is the "
+                + "peak above the idle heap (garbage included), 'live' the largest heap left after a garbage "
+                + "collection, both divided by the photos in flight (the threads)."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:done", "1:a photo failed to render", "2:bad arguments or no photos found"})
 public final class BenchCommand implements Callable<Integer> {
@@ -148,16 +150,17 @@ public final class BenchCommand implements Callable<Integer> {
         long bytes = set.stream().mapToLong(p -> p.bytes().length).sum();
         return String.format(Locale.ROOT, "%d photos (%.1f MP, %.1f MB) from %s; %d renditions: %s%n"
                         + "%d threads on %d cores, %d warm-up + %d measured rounds, Java %s%n%n"
-                        + "%-22s %10s %12s %10s %14s", set.size(), mp, bytes / 1048576.0, photos, renditions.size(),
+                        + "%-22s %10s %12s %10s %14s %14s", set.size(), mp, bytes / 1048576.0, photos, renditions.size(),
                 renditions.stream().map(r -> r.name() + " " + r.width() + "x" + r.height() + " " + r.fit().id())
                         .collect(Collectors.joining(", ")),
                 threads, Runtime.getRuntime().availableProcessors(), warmup, rounds, Runtime.version(),
-                "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB");
+                "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB", "live/photo MB");
     }
 
     private static String line(BenchResult r) {
-        return String.format(Locale.ROOT, "%-22s %10.2f %12.1f %10.0f %14.1f", r.name(), r.photosPerSecond(),
-                r.megapixelsPerSecondPerCore(), r.msPerPhoto(), r.heapPerPhotoInFlightMb());
+        return String.format(Locale.ROOT, "%-22s %10.2f %12.1f %10.0f %14.1f %14s", r.name(), r.photosPerSecond(),
+                r.megapixelsPerSecondPerCore(), r.msPerPhoto(), r.heapPerPhotoInFlightMb(),
+                r.liveHeapPerPhotoInFlightMb() < 0 ? "-" : String.format(Locale.ROOT, "%.1f", r.liveHeapPerPhotoInFlightMb()));
     }
 
     private String json(List<Bench.Photo> set, List<Rendition> renditions, List<BenchResult> results) {

@@ -89,6 +89,9 @@ public final class ImageEngine {
         checkWritable(renditions);
         Decoder.Probe probe = probeInternal(photo);
         ImageInfo info = probe.info();
+        if (renditions.isEmpty()) {
+            return new RenderResult(info, List.of(), 0);
+        }
         Plan plan = Plan.of(info.displayWidth(), info.displayHeight(), renditions);
         // decoded pixels: ImageIO keeps 1/k of each side, the DCT-scaling fast path at most the next eighth up
         double eighths = Math.max(1, Math.ceil(plan.minScale() * 8)) / 8;

@@ -12,6 +12,7 @@ import io.photopipe.worker.ports.VisibilityControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +190,7 @@ public final class BatchProcessor {
         return jobs;
     }
 
-    private void runAll(java.util.Collection<Job> jobs, Deadline deadline) {
+    private void runAll(Collection<Job> jobs, Deadline deadline) {
         Map<ObjectId, List<Job>> chains = new LinkedHashMap<>();
         for (Job j : jobs) {
             chains.computeIfAbsent(new ObjectId(j.event.bucket(), j.event.key()), k -> new ArrayList<>()).add(j);

@@ -113,8 +113,9 @@ public final class Decoder {
         }
         for (String w : warnings) {
             String lower = w.toLowerCase(Locale.ROOT);
-            // libjpeg reports missing data as a warning and fills the rest with grey
-            if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("corrupt")) {
+            // libjpeg reports missing data as a warning and fills the rest with grey; other warnings (such as
+            // "Corrupt JPEG data: 2 extraneous bytes before marker", common from cameras) leave the image intact
+            if (lower.contains("premature end") || lower.contains("truncated")) {
                 throw new PhotoRejectedException(PhotoRejectedException.TRUNCATED, "the " + name(format)
                         + " file ends before its image data does (" + w.strip() + "); upload it again");
             }
