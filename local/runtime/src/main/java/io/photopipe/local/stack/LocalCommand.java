@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./photopipe local}: starts the local stack and keeps it running, with live metrics, until Ctrl-C. */
-@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "photopipe local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts the whole pipeline offline in this process and keeps it running until Ctrl-C: S3 with "
                 + "event notifications, SQS with the upload queue and its DLQ, the worker function behind Lambda's SQS "
                 + "event source mapping (child JVMs running the real Lambda runtime client) and the upload API.",
