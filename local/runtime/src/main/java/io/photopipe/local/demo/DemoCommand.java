@@ -99,7 +99,8 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> summary = summary(report, settings, total);
             out.println();
             summary.forEach(out::println);
-            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary);
+            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary,
+                    library.resolve("ATTRIBUTION.md"));
             out.println();
             out.println("Gallery: " + page.toUri());
             if (!report.unexpected().isEmpty()) {
@@ -153,8 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!failures.isEmpty()) {
             lines.add("  failures (reasons from the DLQ message attributes):");
             for (PhotoRecord f : failures) {
-                lines.add("    " + f.key() + " -> " + (f.dlqReason() != null ? f.dlqReason()
-                        : f.status().reasonCode() + ": " + f.status().reason()));
+                lines.add("    " + f.key() + " -> " + f.status().reasonCode() + ": "
+                        + (f.dlqReason() != null ? f.dlqReason() : f.status().reason() + " (not found in the DLQ)"));
             }
         }
         lines.add(String.format(Locale.ROOT, "  total time   %.1f s (start of the stack to the end of the last phase)",
