@@ -149,12 +149,12 @@ public final class BenchCommand implements Callable<Integer> {
         double mp = set.stream().mapToDouble(Bench.Photo::megapixels).sum();
         long bytes = set.stream().mapToLong(p -> p.bytes().length).sum();
         return String.format(Locale.ROOT, "%d photos (%.1f MP, %.1f MB) from %s; %d renditions: %s%n"
-                        + "%d threads on %d cores, %d warm-up + %d measured rounds, Java %s%n%n"
+                        + "%d threads on %d cores, %d warm-up + %d measured rounds, Java %s, JPEG decoder: %s%n%n"
                         + "%-22s %10s %12s %10s %14s %14s", set.size(), mp, bytes / 1048576.0, photos, renditions.size(),
                 renditions.stream().map(r -> r.name() + " " + r.width() + "x" + r.height() + " " + r.fit().id())
                         .collect(Collectors.joining(", ")),
                 threads, Runtime.getRuntime().availableProcessors(), warmup, rounds, Runtime.version(),
-                "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB", "live/photo MB");
+                ImageEngine.jpegDecoder(), "", "photos/s", "MP/s/core", "ms/photo", "heap/photo MB", "live/photo MB");
     }
 
     private static String line(BenchResult r) {
@@ -167,9 +167,10 @@ public final class BenchCommand implements Callable<Integer> {
         double mp = set.stream().mapToDouble(Bench.Photo::megapixels).sum();
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "{\"photosDir\":\"%s\",\"photos\":%d,\"megapixels\":%.3f,\"threads\":%d,"
-                        + "\"cores\":%d,\"rounds\":%d,\"warmup\":%d,\"java\":\"%s\",\"renditions\":[%s],\"results\":[",
+                        + "\"cores\":%d,\"rounds\":%d,\"warmup\":%d,\"java\":\"%s\",\"jpegDecoder\":\"%s\","
+                        + "\"renditions\":[%s],\"results\":[",
                 photos.toString().replace("\\", "\\\\").replace("\"", "\\\""), set.size(), mp, threads,
-                Runtime.getRuntime().availableProcessors(), rounds, warmup, Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), rounds, warmup, Runtime.version(), ImageEngine.jpegDecoder(),
                 renditions.stream().map(r -> "\"" + r.name() + "\"").collect(Collectors.joining(","))));
         s.append(results.stream().map(BenchResult::json).collect(Collectors.joining(",")));
         s.append(']');

@@ -12,6 +12,7 @@ import io.photopipe.worker.engine.internal.Pixels;
 import io.photopipe.worker.engine.internal.Plan;
 import io.photopipe.worker.engine.internal.Resampler;
 import io.photopipe.worker.engine.internal.Sniffer;
+import io.photopipe.worker.engine.internal.TurboJpeg;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -27,9 +28,11 @@ import java.util.concurrent.CancellationException;
  * <ol>
  *   <li><b>Guards, before any pixel is decoded</b>: size in bytes, format from the first bytes (never the name),
  *       and width x height from the header against {@code limits.maxPixels}.</li>
- *   <li><b>One decode</b>, of the first frame, subsampled by ImageIO so it keeps at least 2x the pixels the most
- *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px), CMYK/YCCK and
- *       embedded ICC profiles converted to sRGB, then turned upright by its EXIF orientation.</li>
+ *   <li><b>One decode</b>, of the first frame, reduced at decode time so it keeps at least 2x the pixels the most
+ *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px): JPEGs with
+ *       libjpeg-turbo's DCT scaling when the native library is present, everything else with ImageIO source
+ *       subsampling (TwelveMonkeys plugins); CMYK/YCCK and embedded ICC profiles converted to sRGB, then turned
+ *       upright by its EXIF orientation.</li>
  *   <li><b>A cascade</b>: renditions are made largest first, each from the smallest already-made image that is
  *       still at least as large (1024 -&gt; 512 -&gt; 128), with Catmull-Rom resampling; identical sizes are
  *       resampled once.</li>
@@ -207,6 +210,14 @@ public final class ImageEngine {
                 ok.add(r.format());
             }
         }
+    }
+
+    /**
+     * Which JPEG decoder this JVM uses: {@code libjpeg-turbo (...)} when {@code libturbojpeg.so.0} could be loaded
+     * (DCT-domain scaling, several times faster), else {@code ImageIO (...)}. Worth logging at start-up.
+     */
+    public static String jpegDecoder() {
+        return TurboJpeg.jpegDecoder();
     }
 
     private static String bytes(long n) {
