@@ -46,6 +46,7 @@ public final class Worker implements AutoCloseable {
         gauge(registry, sqsGuard);
 
         ImageEngine engine = new ImageEngine(EngineConfig.of(config.settings()));
+        Warmup.prime(engine, config.settings().renditions());
         ResultsPublisher results = config.resultsUrl()
                 .<ResultsPublisher>map(url -> new SqsResultsPublisher(clients.sqs(), url, sqsGuard))
                 .orElse(ResultsPublisher.NONE);

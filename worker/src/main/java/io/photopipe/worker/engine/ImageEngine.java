@@ -1,110 +1,213 @@
 package io.photopipe.worker.engine;
 
-import io.photopipe.core.Fit;
 import io.photopipe.core.ImageFormat;
 import io.photopipe.core.Rendition;
 import io.photopipe.core.SettingsException;
+import io.photopipe.worker.engine.internal.Decoder;
+import io.photopipe.worker.engine.internal.Encoder;
+import io.photopipe.worker.engine.internal.Filters;
+import io.photopipe.worker.engine.internal.MemoryBudget;
+import io.photopipe.worker.engine.internal.Orientation;
+import io.photopipe.worker.engine.internal.Pixels;
+import io.photopipe.worker.engine.internal.Plan;
+import io.photopipe.worker.engine.internal.Resampler;
 import io.photopipe.worker.engine.internal.Sniffer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import net.coobird.thumbnailator.Thumbnails;
-import net.coobird.thumbnailator.geometry.Positions;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /**
- * Turns the bytes of a photo into encoded renditions. Thread-safe. (Step-1 implementation: simple and correct for
- * plain photos; the one-decode cascade replaces it.)
+ * Turns the bytes of a photo into encoded renditions, decoding it once.
+ *
+ * <ol>
+ *   <li><b>Guards, before any pixel is decoded</b>: size in bytes, format from the first bytes (never the name),
+ *       and width x height from the header against {@code limits.maxPixels}.</li>
+ *   <li><b>One decode</b>, of the first frame, subsampled by ImageIO so it keeps at least 2x the pixels the most
+ *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px), CMYK/YCCK and
+ *       embedded ICC profiles converted to sRGB, then turned upright by its EXIF orientation.</li>
+ *   <li><b>A cascade</b>: renditions are made largest first, each from the smallest already-made image that is
+ *       still at least as large (1024 -&gt; 512 -&gt; 128), with Catmull-Rom resampling; identical sizes are
+ *       resampled once.</li>
+ *   <li><b>Per rendition</b>: alpha flattened onto the background for JPEG, the filter chain, the encoder
+ *       (no metadata copied).</li>
+ * </ol>
+ *
+ * <p>Thread-safe. Decoded pixels in flight are bounded by {@link EngineConfig#memoryBudgetBytes()}: a render waits
+ * until its estimate (from the header and the subsampling) fits.
  */
 public final class ImageEngine {
 
     private final EngineConfig config;
+    private final MemoryBudget budget;
 
     public ImageEngine(EngineConfig config) {
-        this.config = config;
+        this.config = Objects.requireNonNull(config, "config");
+        this.budget = new MemoryBudget(config.memoryBudgetBytes());
     }
 
-    /** Reads the header of {@code photo} (format from its first bytes, size, orientation) without decoding pixels. */
+    public EngineConfig config() {
+        return config;
+    }
+
+    /**
+     * Reads the header of {@code photo}: format (sniffed from its first bytes), size, orientation, alpha, frames.
+     * Never decodes pixels.
+     *
+     * @throws PhotoRejectedException if the photo is empty, too large, not a supported image, has too many pixels or
+     *                                an unreadable header
+     */
     public ImageInfo probe(byte[] photo) throws PhotoRejectedException {
+        return probeInternal(photo).info();
+    }
+
+    private Decoder.Probe probeInternal(byte[] photo) throws PhotoRejectedException {
+        Objects.requireNonNull(photo, "photo");
         if (photo.length > config.maxObjectBytes()) {
-            throw new PhotoRejectedException(PhotoRejectedException.TOO_LARGE, photo.length + " bytes exceeds the limit of "
-                    + config.maxObjectBytes() + " bytes (limits.maxObjectBytes)");
+            throw new PhotoRejectedException(PhotoRejectedException.TOO_LARGE, String.format(Locale.ROOT,
+                    "the file has %s, more than the limit of %s (limits.maxObjectBytes)",
+                    bytes(photo.length), bytes(config.maxObjectBytes())));
         }
         Sniffer.Format format = Sniffer.sniff(photo);
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(photo))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new PhotoRejectedException(PhotoRejectedException.UNSUPPORTED_FORMAT, "no reader for " + format.id());
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in);
-                ImageInfo info = new ImageInfo(format.id(), reader.getWidth(0), reader.getHeight(0), 1, false, 1);
-                if (info.pixels() > config.maxPixels()) {
-                    throw new PhotoRejectedException(PhotoRejectedException.TOO_MANY_PIXELS, info.width() + "x"
-                            + info.height() + " exceeds the limit of " + config.maxPixels() + " pixels (limits.maxPixels)");
-                }
-                return info;
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new PhotoRejectedException(PhotoRejectedException.CORRUPT, "cannot read the header: " + e.getMessage(), e);
-        }
+        return Decoder.probe(photo, format, config.maxPixels());
     }
 
-    /** Makes every rendition of {@code photo}, in the order given. */
+    /**
+     * Makes every rendition of {@code photo}; outputs are in the order of {@code renditions}. Blocks while the memory
+     * budget is used up by other threads.
+     *
+     * @throws PhotoRejectedException  if the photo cannot be rendered (see {@link PhotoRejectedException#code()})
+     * @throws SettingsException       if a rendition asks for a format no writer exists for
+     * @throws CancellationException   if the thread is interrupted while waiting for memory (the interrupt flag is kept)
+     */
     public RenderResult render(byte[] photo, List<Rendition> renditions) throws PhotoRejectedException {
-        ImageInfo info = probe(photo);
-        BufferedImage image;
-        try {
-            image = ImageIO.read(new ByteArrayInputStream(photo));
-        } catch (IOException | RuntimeException e) {
-            throw new PhotoRejectedException(PhotoRejectedException.CORRUPT, "cannot decode: " + e.getMessage(), e);
+        Objects.requireNonNull(renditions, "renditions");
+        checkWritable(renditions);
+        Decoder.Probe probe = probeInternal(photo);
+        ImageInfo info = probe.info();
+        Plan plan = Plan.of(info.displayWidth(), info.displayHeight(), renditions);
+        // decoded pixels: ImageIO keeps 1/k of each side, the DCT-scaling fast path at most the next eighth up
+        double eighths = Math.max(1, Math.ceil(plan.minScale() * 8)) / 8;
+        double side = Math.max(1.0 / plan.subsampling(), eighths);
+        long decodedPixelsEstimate = (long) Math.ceil(info.width() * side) * (long) Math.ceil(info.height() * side);
+        // reader raster (<= 4 B/px) + our ints (4 B/px) + an upright copy when rotated or flipped
+        long estimate = decodedPixelsEstimate * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
+        try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
+            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling(), plan.minScale());
+            long decodedPixels = (long) decoded.width() * decoded.height();
+            Pixels upright = Orientation.apply(decoded, info.orientation());
+            decoded = null; // let the stored-orientation copy go before the cascade allocates
+            return new RenderResult(info, cascade(upright, info, plan), decodedPixels);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for image memory");
         }
-        List<RenderedImage> out = new ArrayList<>();
-        for (Rendition r : renditions) {
-            try {
-                var builder = Thumbnails.of(image);
-                if (r.fit() == Fit.EXACT) {
-                    builder.forceSize(r.width(), r.height());
-                } else if (r.fit() == Fit.COVER) {
-                    builder.size(r.width(), r.height()).crop(Positions.CENTER);
-                } else {
-                    builder.size(r.width(), r.height());
-                }
-                BufferedImage result = builder.asBufferedImage();
-                if (r.format() == ImageFormat.JPEG && result.getColorModel().hasAlpha()) {
-                    BufferedImage flat = new BufferedImage(result.getWidth(), result.getHeight(), BufferedImage.TYPE_INT_RGB);
-                    var g = flat.createGraphics();
-                    g.drawImage(result, 0, 0, config.background(), null);
-                    g.dispose();
-                    result = flat;
-                }
-                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-                Thumbnails.of(result).scale(1).outputFormat(r.format().id()).outputQuality(r.quality()).toOutputStream(bytes);
-                out.add(new RenderedImage(r, bytes.toByteArray(), result.getWidth(), result.getHeight(),
-                        r.format().contentType()));
-            } catch (IOException e) {
-                throw new PhotoRejectedException(PhotoRejectedException.CORRUPT, "cannot render: " + e.getMessage(), e);
-            }
-        }
-        return new RenderResult(info, out, (long) image.getWidth() * image.getHeight());
     }
 
-    /** Fails with a {@link SettingsException} naming the rendition when a requested output format has no writer. */
-    public static void checkWritable(List<Rendition> renditions) {
-        for (Rendition r : renditions) {
-            if (!ImageIO.getImageWritersByFormatName(r.format().id()).hasNext()) {
-                throw new SettingsException("renditions[" + r.name() + "].format", "no ImageIO writer for "
-                        + r.format().id() + " is installed; use jpeg or png");
+    private List<RenderedImage> cascade(Pixels upright, ImageInfo info, Plan plan) {
+        int fullW = info.displayWidth();
+        int fullH = info.displayHeight();
+        List<Pixels> sources = new ArrayList<>();
+        sources.add(upright);
+        RenderedImage[] out = new RenderedImage[plan.steps().size()];
+        for (Plan.Step s : plan.steps()) {
+            Pixels src = pick(sources, fullW, fullH, s.width() / s.w(), s.height() / s.h());
+            double fx = src.width() / (double) fullW;
+            double fy = src.height() / (double) fullH;
+            boolean whole = s.x() == 0 && s.y() == 0 && s.w() == fullW && s.h() == fullH;
+            Pixels scaled = whole ? Resampler.resize(src, s.width(), s.height())
+                    : Resampler.resize(src, s.x() * fx, s.y() * fy, s.w() * fx, s.h() * fy, s.width(), s.height());
+            if (s.fullFrame() && scaled != src) {
+                sources.add(scaled);
+            }
+            out[s.index()] = finish(scaled, s.rendition());
+        }
+        return Arrays.asList(out);
+    }
+
+    /** The smallest full-frame image that still has at least the pixels a step needs (else the largest). */
+    private static Pixels pick(List<Pixels> sources, int fullW, int fullH, double needX, double needY) {
+        Pixels best = sources.getFirst();
+        for (Pixels p : sources) {
+            boolean enough = p.width() >= needX * fullW - 1e-6 && p.height() >= needY * fullH - 1e-6;
+            if (enough && (long) p.width() * p.height() < (long) best.width() * best.height()) {
+                best = p;
             }
         }
+        return best;
+    }
+
+    private RenderedImage finish(Pixels scaled, Rendition r) {
+        int w = scaled.width();
+        int h = scaled.height();
+        int n = w * h;
+        boolean keepAlpha = scaled.alpha() && r.format().supportsAlpha();
+        int[] src = scaled.argb();
+        int[] px = new int[n];
+        if (!scaled.alpha()) {
+            System.arraycopy(src, 0, px, 0, n);
+        } else if (keepAlpha) {
+            for (int i = 0; i < n; i++) {
+                px[i] = unpremultiply(src[i]);
+            }
+        } else {
+            int bg = config.background().getRGB();
+            for (int i = 0; i < n; i++) {
+                px[i] = flatten(src[i], bg);
+            }
+        }
+        Filters.apply(px, w, h, keepAlpha, r.filters());
+        byte[] bytes = Encoder.encode(px, w, h, keepAlpha, r.format(), r.quality());
+        return new RenderedImage(r, bytes, w, h, r.format().contentType());
+    }
+
+    /** Premultiplied colour over an opaque background: {@code c + bg * (1 - a)}. */
+    static int flatten(int p, int bg) {
+        int a = p >>> 24;
+        if (a == 0xFF) {
+            return p;
+        }
+        int inv = 255 - a;
+        int r = ((p >> 16) & 0xFF) + (((bg >> 16) & 0xFF) * inv + 127) / 255;
+        int g = ((p >> 8) & 0xFF) + (((bg >> 8) & 0xFF) * inv + 127) / 255;
+        int b = (p & 0xFF) + ((bg & 0xFF) * inv + 127) / 255;
+        return 0xFF000000 | Math.min(255, r) << 16 | Math.min(255, g) << 8 | Math.min(255, b);
+    }
+
+    static int unpremultiply(int p) {
+        int a = p >>> 24;
+        if (a == 0xFF || a == 0) {
+            return a == 0 ? 0 : p;
+        }
+        int r = Math.min(255, (((p >> 16) & 0xFF) * 255 + a / 2) / a);
+        int g = Math.min(255, (((p >> 8) & 0xFF) * 255 + a / 2) / a);
+        int b = Math.min(255, ((p & 0xFF) * 255 + a / 2) / a);
+        return a << 24 | r << 16 | g << 8 | b;
+    }
+
+    /**
+     * Fails with a {@link SettingsException} naming the rendition when its output format has no ImageIO writer here
+     * (WebP: TwelveMonkeys reads it but cannot write it). Call it when settings are loaded, to fail at start-up.
+     */
+    public static void checkWritable(List<Rendition> renditions) {
+        Set<ImageFormat> ok = EnumSet.noneOf(ImageFormat.class);
+        for (Rendition r : renditions) {
+            if (!ok.contains(r.format())) {
+                if (!Encoder.canWrite(r.format())) {
+                    throw new SettingsException("renditions[" + r.name() + "].format", "no ImageIO writer for "
+                            + r.format().id() + " is installed in this runtime; use jpeg or png");
+                }
+                ok.add(r.format());
+            }
+        }
+    }
+
+    private static String bytes(long n) {
+        return n >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", n / 1048576.0)
+                : n >= 1024 ? String.format(Locale.ROOT, "%.1f kB", n / 1024.0) : n + " bytes";
     }
 }

@@ -45,7 +45,7 @@ public final class MessageParser {
         try {
             root = JSON.readTree(body);
         } catch (JsonProcessingException e) {
-            return new ParsedMessage.Malformed("the message body is not JSON (" + e.getOriginalMessage()
+            return new ParsedMessage.Malformed("the message body is not JSON (" + brief(e.getOriginalMessage())
                     + "); body starts with: " + snippet(body));
         }
         return parse(root, body, force, "");
@@ -91,7 +91,7 @@ public final class MessageParser {
         try {
             innerRoot = JSON.readTree(inner);
         } catch (JsonProcessingException e) {
-            return new ParsedMessage.Malformed("SNS envelope whose Message is not JSON (" + e.getOriginalMessage()
+            return new ParsedMessage.Malformed("SNS envelope whose Message is not JSON (" + brief(e.getOriginalMessage())
                     + "); Message starts with: " + snippet(inner));
         }
         return parse(innerRoot, inner, snsForce, "sns+");
@@ -114,7 +114,7 @@ public final class MessageParser {
         try {
             notification = S3EventNotification.fromJson(body);
         } catch (RuntimeException e) {
-            return new ParsedMessage.Malformed("not a valid S3 event notification (" + e.getMessage()
+            return new ParsedMessage.Malformed("not a valid S3 event notification (" + brief(e.getMessage())
                     + "); body starts with: " + snippet(body));
         }
         List<PhotoEvent> events = new ArrayList<>();
@@ -191,6 +191,12 @@ public final class MessageParser {
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** Parser messages quote the bad input at length; the snippet already shows it. */
+    private static String brief(String message) {
+        String m = String.valueOf(message);
+        return m.length() > 80 ? m.substring(0, 77) + "..." : m;
     }
 
     static String snippet(String body) {

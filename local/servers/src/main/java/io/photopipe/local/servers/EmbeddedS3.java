@@ -150,12 +150,25 @@ public final class EmbeddedS3 implements AutoCloseable {
                 return this;
             }
 
+            /**
+             * The fault switch from a spec such as {@code "slowdown=0.1,drop=0.01"} (see {@link S3Faults#parse}).
+             *
+             * @throws IllegalArgumentException naming the bad part of the spec
+             */
+            public Builder faults(String spec) {
+                this.faults = S3Faults.parse(spec);
+                return this;
+            }
+
             /** The options. */
             public Options build() {
                 return new Options(host, port, dataDir, blobStoreDecorator, cors, faults);
             }
         }
     }
+
+    private static final java.util.regex.Pattern BUCKET_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     private final S3Proxy s3proxy;
     private final BlobStore store;
@@ -239,6 +252,14 @@ public final class EmbeddedS3 implements AutoCloseable {
         return endpoint;
     }
 
+    /**
+     * S3Proxy's own endpoint behind the fault switch: requests sent here never meet an injected fault (for a
+     * harness's own setup and checks, or to measure what the switch costs). Clients should use {@link #endpoint()}.
+     */
+    public URI directEndpoint() {
+        return URI.create("http://127.0.0.1:" + s3proxy.getPort());
+    }
+
     /** The port of {@link #endpoint()}. */
     public int port() {
         return front.port();
@@ -306,9 +327,17 @@ public final class EmbeddedS3 implements AutoCloseable {
     /**
      * Creates a bucket; does nothing when it exists. Goes around the fault switch (straight to the store), so
      * setting up a test never meets an injected fault.
+     *
+     * @throws IllegalArgumentException when {@code name} breaks
+     *     <a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html">S3's bucket naming
+     *     rules</a> (S3Proxy would otherwise accept it here and answer 404 NoSuchBucket later)
      */
     public void createBucket(String name) {
         Objects.requireNonNull(name, "name");
+        if (!BUCKET_NAME.matcher(name).matches() || name.contains("..")) {
+            throw new IllegalArgumentException("bucket name '" + name + "' is not valid in S3: use 3-63 lowercase "
+                    + "letters, digits, dots and hyphens, starting and ending with a letter or digit");
+        }
         try {
             if (!store.containerExists(name)) {
                 store.createContainer(name);
@@ -342,7 +371,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             proxy.stop();
         } catch (Exception e) {
-            System.getLogger(EmbeddedS3.class.getName()).log(System.Logger.Level.WARNING, "S3Proxy stop failed", e);
+            org.slf4j.LoggerFactory.getLogger(EmbeddedS3.class).warn("S3Proxy stop failed", e);
         }
     }
 

@@ -151,13 +151,23 @@ class EmbeddedS3Test {
 
     @Test
     void wrongCredentialsAreRejected() {
-        try (S3Client wrong = s3.clientBuilder().credentialsProvider(
+        try (S3Client wrong = s3.clientBuilder()
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(20)))
+                .credentialsProvider(
                 software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                         software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
                                 LocalCredentials.ACCESS_KEY_ID, "not-the-secret"))).build()) {
             assertThatThrownBy(() -> wrong.listObjectsV2(b -> b.bucket("photos")))
                     .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            // An upload rejected before its body is sent (100-continue) must not leave the proxy expecting that
+            // body on a reused connection: the next request gets its own answer.
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> wrong.putObject(b -> b.bucket("photos").key("uploads/nope.jpg"),
+                        RequestBody.fromBytes(new byte[100_000])))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            }
         }
+        assertThat(client.listObjectsV2(b -> b.bucket("photos").prefix("uploads/nope")).contents()).isEmpty();
     }
 
     @Test
@@ -185,6 +195,12 @@ class EmbeddedS3Test {
     }
 
     @Test
+    void invalidBucketNameIsRejectedUpFront() {
+        assertThatThrownBy(() -> s3.createBucket("b")).hasMessageContaining("bucket name 'b' is not valid");
+        assertThatThrownBy(() -> s3.createBucket("Photos")).hasMessageContaining("lowercase");
+    }
+
+    @Test
     void filesystemStoreKeepsObjectsAcrossRestart(@TempDir Path dir) {
         EmbeddedS3.Options options = EmbeddedS3.Options.builder().dataDir(dir.resolve("s3")).build();
         try (EmbeddedS3 first = EmbeddedS3.start(options)) {
@@ -194,6 +210,21 @@ class EmbeddedS3Test {
         try (EmbeddedS3 second = EmbeddedS3.start(options)) {
             assertThat(second.client().getObjectAsBytes(b -> b.bucket("keep").key("uploads/p.jpg")).asUtf8String())
                     .isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void restartsOnTheSameFixedPortWithConnectionsStillOpen() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        for (int i = 0; i < 2; i++) {
+            try (EmbeddedS3 fixed = EmbeddedS3.start(EmbeddedS3.Options.builder().port(port).build())) {
+                fixed.createBucket("fixed");
+                assertThat(fixed.endpoint().toString()).isEqualTo("http://127.0.0.1:" + port);
+                assertThat(fixed.client().listObjectsV2(b -> b.bucket("fixed")).contents()).isEmpty();
+            }
         }
     }
 

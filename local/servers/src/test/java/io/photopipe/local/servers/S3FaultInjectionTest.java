@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -18,6 +19,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,6 +67,15 @@ class S3FaultInjectionTest {
                 });
         assertThat(s3.faults().count(Kind.SLOW_DOWN)).isEqualTo(1);
         assertThat(get("uploads/good/a.jpg")).as("only the next request failed").isEqualTo("good");
+    }
+
+    @Test
+    void faultOnHeadHasNoBodyButTheStatus() {
+        s3.faults().failNext(1, Fault.slowDown(), RequestMatcher.method("HEAD"));
+        assertThatThrownBy(() -> noRetries.headObject(b -> b.bucket("photos").key("uploads/good/a.jpg")))
+                .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+        assertThat(noRetries.headObject(b -> b.bucket("photos").key("uploads/good/a.jpg")).contentLength())
+                .isEqualTo(4L);
     }
 
     @Test
@@ -129,6 +144,30 @@ class S3FaultInjectionTest {
     }
 
     @Test
+    void concurrentRequestsShareTheFaultsAndAllSucceedWithRetries() throws Exception {
+        s3.faults().failNext(10, Fault.slowDown()).failNext(5, Fault.drop());
+        try (S3Client patient = s3.clientBuilder().overrideConfiguration(o -> o.retryStrategy(
+                AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .maxAttempts(16) // more than the 15 faults: every request must get through
+                        .backoffStrategy(BackoffStrategy.retryImmediately())
+                        .throttlingBackoffStrategy(BackoffStrategy.retryImmediately())
+                        .circuitBreakerEnabled(false)
+                        .build())).build();
+             ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<String>> gets = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                gets.add(pool.submit(() -> patient.getObjectAsBytes(b -> b.bucket("photos")
+                        .key("uploads/good/a.jpg")).asUtf8String()));
+            }
+            for (Future<String> g : gets) {
+                assertThat(g.get()).isEqualTo("good");
+            }
+        }
+        assertThat(s3.faults().counts()).containsEntry(Kind.SLOW_DOWN, 10L).containsEntry(Kind.DROP, 5L);
+        assertThat(s3.faults().isEmpty()).isTrue();
+    }
+
+    @Test
     void predicateRestrictsFaultsToMatchingRequests() {
         s3.faults().inject(Fault.internalError(), 1.0, RequestMatcher.method("GET").andKey("uploads/bad/.*"));
         assertThatThrownBy(() -> get("uploads/bad/b.jpg"))
@@ -138,6 +177,22 @@ class S3FaultInjectionTest {
         assertThat(noRetries.headObject(b -> b.bucket("photos").key("uploads/good/a.jpg")).contentLength())
                 .isEqualTo(4L);
         assertThat(s3.faults().count(Kind.INTERNAL_ERROR)).isEqualTo(1);
+    }
+
+    @Test
+    void initialSpecFromOptionsIsLive() {
+        try (EmbeddedS3 other = EmbeddedS3.start(EmbeddedS3.Options.builder().faults("error=1,method=DELETE").build())) {
+            other.createBucket("other");
+            other.client().putObject(b -> b.bucket("other").key("k"), RequestBody.fromString("v"));
+            try (S3Client c = other.clientBuilder()
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build()) {
+                assertThatThrownBy(() -> c.deleteObject(b -> b.bucket("other").key("k")))
+                        .isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(500));
+            }
+            assertThat(other.faults().count(Kind.INTERNAL_ERROR)).isEqualTo(1);
+        }
+        assertThatThrownBy(() -> EmbeddedS3.Options.builder().faults("eror=1"))
+                .hasMessageContaining("'eror=1'");
     }
 
     @Test

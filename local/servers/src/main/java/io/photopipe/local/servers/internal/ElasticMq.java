@@ -41,7 +41,7 @@ public final class ElasticMq {
     private static final Duration RESTORE_TIMEOUT = Duration.ofSeconds(30);
 
     private final SQSRestServer server;
-    private final ActorSystem ownSystem;
+    private final ActorSystem ownSystem; // always ours: terminated on stop
     private final boolean persistent;
     private final int port;
 
@@ -63,63 +63,67 @@ public final class ElasticMq {
                 .withAWSRegion(LocalCredentials.REGION)
                 .withAWSAccountId(LocalCredentials.ACCOUNT_ID);
         builder = port == 0 ? builder.withDynamicPort() : builder.withPort(port);
-        if (persistenceDir == null) {
-            try {
-                return new ElasticMq(builder.start(), null, false);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("ElasticMQ did not start on " + host + ":" + port + ": " + e, e);
-            }
-        }
-        if (!PERSISTENT_RUNNING.compareAndSet(false, true)) {
+        boolean persistent = persistenceDir != null;
+        if (persistent && !PERSISTENT_RUNNING.compareAndSet(false, true)) {
             throw new IllegalStateException("a persistent EmbeddedSqs already runs in this JVM; ElasticMQ's H2 "
                     + "store allows one per JVM (stop it first, or use an in-memory server)");
         }
+        // Our own actor system in both modes, so a failed start (port taken) can be cleaned up: pekko's threads
+        // are not daemons and would keep the JVM alive.
         ActorSystem system = null;
         try {
-            Files.createDirectories(persistenceDir);
-            String uri = "jdbc:h2:file:" + persistenceDir.toAbsolutePath().resolve("elasticmq") + ";WRITE_DELAY=0";
-            SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver", uri, "", "", false);
             system = ActorSystem.create("photopipe-sqs");
-            ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class,
-                    () -> new SqlQueuePersistenceActor(config, List$.MODULE$.empty())));
-            ActorRef queues = system.actorOf(Props.create(QueueManagerActor.class,
-                    () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store))));
-            Object restored = Await.result(
-                    Patterns.ask(store, new QueueEvent.Restore(queues), RESTORE_TIMEOUT.toMillis()),
-                    scala.concurrent.duration.Duration.fromNanos(RESTORE_TIMEOUT.toNanos()));
-            if (restored instanceof Either<?, ?> either && either.isLeft()) {
-                throw new IllegalStateException("ElasticMQ could not restore queues from " + persistenceDir + ": "
-                        + either.left().get());
+            builder = builder.withActorSystem(system);
+            if (persistent) {
+                builder = withPersistence(builder, system, persistenceDir);
             }
-            SQSRestServer server = builder
-                    .withActorSystem(system)
-                    .withQueueManagerActor(queues)
-                    .withQueueEventListener(store)
-                    .start();
-            return new ElasticMq(server, system, true);
-        } catch (IOException e) {
-            release(system);
-            throw new UncheckedIOException("cannot create SQS persistence directory " + persistenceDir, e);
+            return new ElasticMq(builder.start(), system, persistent);
         } catch (Exception e) {
-            release(system);
-            throw e instanceof IllegalStateException ise ? ise
-                    : new IllegalStateException("ElasticMQ did not start on " + host + ":" + port + ": " + e, e);
+            release(system, persistent);
+            if (e instanceof UncheckedIOException || e instanceof IllegalStateException) {
+                throw (RuntimeException) e;
+            }
+            throw new IllegalStateException("ElasticMQ did not start on " + host + ":" + port + ": " + e, e);
         }
     }
 
-    private static void release(ActorSystem system) {
+    private static TheSQSRestServerBuilder withPersistence(TheSQSRestServerBuilder builder, ActorSystem system,
+                                                           Path dir) throws Exception {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create SQS persistence directory " + dir, e);
+        }
+        String uri = "jdbc:h2:file:" + dir.toAbsolutePath().resolve("elasticmq") + ";WRITE_DELAY=0";
+        SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver", uri, "", "", false);
+        ActorRef store = system.actorOf(Props.create(SqlQueuePersistenceActor.class,
+                () -> new SqlQueuePersistenceActor(config, List$.MODULE$.empty())));
+        ActorRef queues = system.actorOf(Props.create(QueueManagerActor.class,
+                () -> new QueueManagerActor(new NowProvider(), StrictSQSLimits$.MODULE$, Option.apply(store))));
+        Object restored = Await.result(
+                Patterns.ask(store, new QueueEvent.Restore(queues), RESTORE_TIMEOUT.toMillis()),
+                scala.concurrent.duration.Duration.fromNanos(RESTORE_TIMEOUT.toNanos()));
+        if (restored instanceof Either<?, ?> either && either.isLeft()) {
+            throw new IllegalStateException("ElasticMQ could not restore queues from " + dir + ": "
+                    + either.swap().toOption().get());
+        }
+        return builder.withQueueManagerActor(queues).withQueueEventListener(store);
+    }
+
+    private static void release(ActorSystem system, boolean persistent) {
         if (system != null) {
             terminate(system);
         }
-        PERSISTENT_RUNNING.set(false);
+        if (persistent) {
+            PERSISTENT_RUNNING.set(false);
+        }
     }
 
     private static void terminate(ActorSystem system) {
         try {
             Await.result(system.terminate(), scala.concurrent.duration.Duration.create(30, "s"));
         } catch (Exception e) {
-            System.getLogger(ElasticMq.class.getName()).log(System.Logger.Level.WARNING,
-                    "ElasticMQ actor system did not stop cleanly", e);
+            org.slf4j.LoggerFactory.getLogger(ElasticMq.class).warn("ElasticMQ actor system did not stop cleanly", e);
         }
     }
 
@@ -131,9 +135,7 @@ public final class ElasticMq {
     /** Stops the server (and the actor system it runs on); waits until it is down. */
     public void stop() {
         server.stopAndWait();
-        if (ownSystem != null) {
-            terminate(ownSystem);
-        }
+        terminate(ownSystem);
         if (persistent) {
             PERSISTENT_RUNNING.set(false);
         }

@@ -1,6 +1,8 @@
 package io.photopipe.local.servers.internal;
 
 import io.photopipe.local.servers.S3Faults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -40,7 +42,7 @@ import java.util.concurrent.Executors;
  */
 public final class FaultProxy implements Closeable {
 
-    private static final System.Logger LOG = System.getLogger(FaultProxy.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
     private static final int MAX_HEAD = 64 * 1024;
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -90,7 +92,7 @@ public final class FaultProxy implements Closeable {
                 threads.execute(() -> serve(client));
             } catch (IOException e) {
                 if (!closed) {
-                    LOG.log(System.Logger.Level.WARNING, "S3 fault proxy accept failed", e);
+                    LOG.warn("S3 fault proxy accept failed", e);
                 }
             }
         }
@@ -142,7 +144,7 @@ public final class FaultProxy implements Closeable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             if (!closed && !(e instanceof SocketException) && !(e instanceof EOFException)) {
-                LOG.log(System.Logger.Level.DEBUG, "S3 fault proxy connection ended: " + e);
+                LOG.debug("S3 fault proxy connection ended: {}", e.toString());
             }
         } finally {
             closeQuietly(client);
