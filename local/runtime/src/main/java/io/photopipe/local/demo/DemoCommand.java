@@ -156,6 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        LocalCommand.quietLogs();
         CommandLine cli = new CommandLine(new DemoCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SettingsException || e instanceof IllegalStateException) {

@@ -120,6 +120,19 @@ public final class LocalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Server and function logs at WARN on the console (function output is in the data directory's {@code logs/}),
+     * so the live metrics stay readable; {@code -Dorg.slf4j.simpleLogger.defaultLogLevel=info} in
+     * PHOTOPIPE_JAVA_OPTS brings them back.
+     */
+    public static void quietLogs() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss");
+    }
+
     /** The settings file if given, else photopipe.json at the root if present, else the defaults. */
     public static PipelineSettings loadSettings(Path root, Path file) {
         if (file != null) {
@@ -130,6 +143,7 @@ public final class LocalCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        quietLogs();
         CommandLine cli = new CommandLine(new LocalCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof SettingsException || e instanceof IllegalStateException

@@ -59,6 +59,7 @@ public final class ChildJvmCommand {
         cmd.add(javaHome.resolve("bin").resolve("java").toString());
         cmd.addAll(jvmFlags(fn.memoryMb()));
         cmd.addAll(options.extraJvmOptions());
+        cmd.addAll(RicNativeLibrary.jvmOption(ricJars)); // not the racy shared /tmp copy: see RicNativeLibrary
         List<String> cp = new ArrayList<>();
         ricJars.forEach(p -> cp.add(p.toString()));
         fn.classpath().forEach(p -> cp.add(p.toAbsolutePath().toString()));
