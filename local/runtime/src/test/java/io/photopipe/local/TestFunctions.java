@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test functions as a function's code: target/test-classes plus aws-lambda-java-events (aws-lambda-java-core comes
- * with the runtime client, as in Lambda).
+ * Test functions as a function's code: target/test-classes plus aws-lambda-java-events and its joda-time (what a
+ * shaded deployment jar would hold; aws-lambda-java-core comes with the runtime client, as in Lambda).
  */
 public final class TestFunctions {
     private TestFunctions() {
@@ -21,7 +21,7 @@ public final class TestFunctions {
 
     public static FunctionConfig function(String name, Class<?> handler, int timeoutSeconds, Map<String, String> env) {
         return new FunctionConfig(name, testClasses(), handler.getName() + "::handleRequest", 256, timeoutSeconds, env,
-                List.of(jarOf("aws-lambda-java-events")));
+                List.of(jarOf("aws-lambda-java-events"), jarOf("joda-time")));
     }
 
     public static Path testClasses() {

@@ -204,7 +204,8 @@ public final class EventSourceMapping implements AutoCloseable {
             if (!stoppedIdle) {
                 pollers.decrementAndGet();
                 if (running) {
-                    addPoller(); // a poller that failed is replaced
+                    pause(Duration.ofSeconds(1)); // a poller that failed is replaced, without spinning on a fault
+                    addPoller();
                 }
             }
         }
@@ -252,7 +253,7 @@ public final class EventSourceMapping implements AutoCloseable {
             if (batch.isEmpty()) {
                 // pollers above the floor wait less, so one that finds nothing can stop about when idleScaleDown says
                 wait = pollers.get() > Math.min(config.scaling().initial(), config.maximumConcurrency())
-                        ? (int) Math.clamp((config.scaling().idleScaleDown().toMillis() + 999) / 1000, 1, LONG_POLL_SECONDS)
+                        ? Math.clamp((config.scaling().idleScaleDown().toMillis() + 999) / 1000, 1, LONG_POLL_SECONDS)
                         : LONG_POLL_SECONDS;
             } else if (windowNanos == 0) {
                 return false; // no window: invoke with what the receive returned

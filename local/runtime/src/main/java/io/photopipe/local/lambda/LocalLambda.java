@@ -34,6 +34,8 @@ public final class LocalLambda implements Invoker, AutoCloseable {
     private final AtomicInteger nextPort;
     private final Map<String, String> credentials;
     private volatile List<Path> ricJars;
+    /** Stops the child JVMs if our JVM exits without {@link #close()} (Ctrl-C), so none is left behind. */
+    private final Thread shutdownHook = Thread.ofPlatform().name("lambda-shutdown").unstarted(this::stopAll);
 
     private LocalLambda(LambdaOptions options) {
         this.options = options;
@@ -43,6 +45,7 @@ public final class LocalLambda implements Invoker, AutoCloseable {
                 .name("lambda-reaper").unstarted(r));
         long every = Math.max(1, Math.min(30, options.idleTimeout().toSeconds() / 2));
         reaper.scheduleWithFixedDelay(this::reap, every, every, TimeUnit.SECONDS);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts the service; nothing runs until a function is invoked. */
@@ -91,6 +94,15 @@ public final class LocalLambda implements Invoker, AutoCloseable {
     /** Stops every environment (their processes are destroyed) and the Runtime API servers. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook is running or will run
+        }
+        stopAll();
+    }
+
+    private void stopAll() {
         reaper.shutdownNow();
         functions.values().parallelStream().forEach(FunctionPool::close);
         functions.clear();

@@ -103,6 +103,11 @@ final class EsmFixture {
         return bodies;
     }
 
+    /** One poller for the whole test. */
+    static ScalingPolicy noScaling() {
+        return new ScalingPolicy(1, 1, Duration.ofHours(1), Duration.ofHours(1));
+    }
+
     static ScalingPolicy fastScaling(int initial) {
         return new ScalingPolicy(initial, 2, Duration.ofMillis(200), Duration.ofMillis(600));
     }

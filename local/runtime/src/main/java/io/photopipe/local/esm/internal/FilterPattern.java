@@ -3,7 +3,6 @@ package io.photopipe.local.esm.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -80,8 +79,7 @@ public final class FilterPattern {
     }
 
     private static boolean matchObject(ObjectNode pattern, JsonNode event) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : pattern.properties()) {
             JsonNode value = event == null || !event.isObject() ? null : event.get(e.getKey());
             JsonNode p = e.getValue();
             boolean ok = p.isObject() ? value != null && value.isObject() && matchObject((ObjectNode) p, value)
@@ -190,8 +188,7 @@ public final class FilterPattern {
     }
 
     private static void check(ObjectNode pattern, String source) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = pattern.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : pattern.properties()) {
             JsonNode v = e.getValue();
             if (v.isObject()) {
                 check((ObjectNode) v, source);

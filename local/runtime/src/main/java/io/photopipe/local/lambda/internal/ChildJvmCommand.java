@@ -40,7 +40,7 @@ public final class ChildJvmCommand {
         long kb = memoryMb * 1024L;
         int cpus = (int) Math.max(1, Math.min(6, Math.ceil(memoryMb / 1769.0)));
         return List.of(
-                "-XX:MaxHeapSize=" + (kb * 85 / 100) + "k",
+                "-XX:MaxHeapSize=" + ((kb * 85 + 99) / 100) + "k",
                 "-XX:MaxMetaspaceSize=" + (kb * 10 / 100) + "k",
                 "-XX:ReservedCodeCacheSize=" + Math.max(2048, kb * 5 / 100) + "k",
                 "-XX:+UseSerialGC",
