@@ -116,7 +116,8 @@ final class ImageStatuses {
                 .collect(Collectors.joining("/"));
     }
 
-    private static boolean sameETag(String a, String b) {
-        return a != null && b != null && a.replace("\"", "").equals(b.replace("\"", ""));
+    /** A status without an ETag (the worker refused the photo before reading it, e.g. too large) is current. */
+    private static boolean sameETag(String statusETag, String objectETag) {
+        return statusETag == null || statusETag.replace("\"", "").equals(objectETag.replace("\"", ""));
     }
 }

@@ -15,8 +15,12 @@ public interface ObjectStore {
     /** The object's ETag without quotes, or empty when there is no such object. */
     Optional<String> eTag(String bucket, String key);
 
-    /** Writes a small text object. */
-    void writeText(String bucket, String key, String contentType, String text);
+    /**
+     * Writes a small text object unless one exists at that key (a conditional write, {@code If-None-Match: *}).
+     *
+     * @return false when an object was already there (nothing was written)
+     */
+    boolean createText(String bucket, String key, String contentType, String text);
 
     /**
      * A presigned PUT that S3 accepts only with exactly this content type and length (both are signed).

@@ -9,6 +9,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -47,7 +49,21 @@ public final class PhotoApi {
         this.config = config;
         this.uploads = new Uploads(config, store, clock, random);
         this.statuses = new ImageStatuses(config, store, clock);
-        this.page = loadPage();
+        this.page = loadPage().replace("{{limits}}", escapeHtml(limits(config)));
+    }
+
+    /**
+     * Runs the code paths of a request once (presigning, JSON both ways, routing, one S3 read of a key that does not
+     * exist), so their classes load during Init, where Lambda SnapStart snapshots them, instead of in the first
+     * user's request. See
+     * <a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-best-practices.html">SnapStart best practices</a>
+     * (priming). Nothing is written anywhere; a failure (no network at Init) is ignored.
+     */
+    public void prime() {
+        uploads.prime();
+        handle(new HttpRequest("POST", "/uploads", Map.of(), "{}", ""));
+        handle(new HttpRequest("GET", "/images/not-an-id", Map.of("Origin", "https://example.com"), "", ""));
+        handle(new HttpRequest("OPTIONS", "/uploads", Map.of("Origin", "https://example.com"), "", ""));
     }
 
     /** Answers one request; never throws (unexpected failures become 500 {@code internal-error}). */
@@ -143,6 +159,27 @@ public final class PhotoApi {
         body.put("code", error.code());
         body.put("message", message);
         return json(error.status(), body);
+    }
+
+    /** What the page says is accepted, e.g. "JPEG, PNG or WebP, up to 50 MB each". */
+    static String limits(ApiConfig config) {
+        List<String> names = config.allowedContentTypes().stream().map(type -> {
+            String subtype = type.substring(type.indexOf('/') + 1);
+            return switch (subtype) {
+                case "webp" -> "WebP";
+                case "x-icon", "vnd.microsoft.icon" -> "ICO";
+                default -> subtype.replaceFirst("^x-", "").toUpperCase(Locale.ROOT);
+            };
+        }).distinct().toList();
+        String list = names.size() == 1 ? names.getFirst()
+                : String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+        long mb = config.maxUploadBytes() / (1024 * 1024);
+        String size = mb >= 1 ? mb + " MB" : (config.maxUploadBytes() / 1024) + " KB";
+        return list + ", up to " + size + " each";
+    }
+
+    private static String escapeHtml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     private static String loadPage() {

@@ -3,6 +3,7 @@ package io.photopipe.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.photopipe.api.internal.Json;
+import io.photopipe.core.PhotoStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import java.util.regex.Pattern;
 final class Uploads {
     /** A declaration is three short fields: anything much larger is not one. */
     static final int MAX_BODY_CHARS = 16 * 1024;
+    private static final int MAX_ID_ATTEMPTS = 3;
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*");
 
     private final ApiConfig config;
@@ -50,17 +52,51 @@ final class Uploads {
         long size = size(json.get("size"));
 
         Instant now = clock.instant();
+        for (int attempt = 1; ; attempt++) {
+            ImageId id = ImageId.random(now, random);
+            String fileName = FileNames.sanitise(declaredName, contentType);
+            String key = config.inputPrefix() + id.value() + "/" + fileName;
+            ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(), key, contentType, size,
+                    config.uploadUrlExpiry());
+            UploadTicket ticket = new UploadTicket(id.value(), config.bucket(), key, fileName, contentType, size, now,
+                    presigned.expiresAt());
+            // The record is created only if absent: even if two environments restored from one SnapStart snapshot
+            // drew the same random bits, two uploads could never share an id (and so a key)
+            if (store.createText(config.outputBucket(), UploadTicket.keyFor(config, id), "application/json",
+                    ticket.toJson())) {
+                return new Created(id.value(), fileName,
+                        new Upload("PUT", presigned.url().toString(), presigned.headers(), Map.of()),
+                        baseUrl + "/images/" + id.value(), presigned.expiresAt());
+            }
+            if (attempt == MAX_ID_ATTEMPTS) {
+                throw new IllegalStateException(MAX_ID_ATTEMPTS + " random ids in a row were taken: the random "
+                        + "generator is broken");
+            }
+        }
+    }
+
+    /** Presigns, serialises and reads once without writing anything (see {@link PhotoApi#prime()}). */
+    void prime() {
+        Instant now = clock.instant();
         ImageId id = ImageId.random(now, random);
-        String fileName = FileNames.sanitise(declaredName, contentType);
-        String key = config.inputPrefix() + id.value() + "/" + fileName;
-        ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(), key, contentType, size,
-                config.uploadUrlExpiry());
-        UploadTicket ticket = new UploadTicket(id.value(), config.bucket(), key, fileName, contentType, size, now,
-                presigned.expiresAt());
-        store.writeText(config.outputBucket(), UploadTicket.keyFor(config, id), "application/json", ticket.toJson());
-        return new Created(id.value(), fileName,
-                new Upload("PUT", presigned.url().toString(), presigned.headers(), Map.of()),
-                baseUrl + "/images/" + id.value(), presigned.expiresAt());
+        String fileName = FileNames.sanitise("prime.jpg", "image/jpeg");
+        ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(),
+                config.inputPrefix() + id.value() + "/" + fileName, "image/jpeg", 1, config.uploadUrlExpiry());
+        store.presignGet(config.bucket(), config.inputPrefix() + id.value() + "/" + fileName,
+                config.downloadUrlExpiry());
+        String json = new UploadTicket(id.value(), config.bucket(), "k", fileName, "image/jpeg", 1, now,
+                presigned.expiresAt()).toJson();
+        UploadTicket.fromJson(json);
+        PhotoStatus.fromJson(PhotoStatus.failed("b", "k", "e", "h", "c", "r")
+                .toJson());
+        Json.write(new Created(id.value(), fileName, new Upload("PUT", presigned.url().toString(),
+                presigned.headers(), Map.of()), "", presigned.expiresAt()));
+        try {
+            // One real read (of a key that never exists) loads the SDK's whole request path: signing, HTTP, errors
+            store.eTag(config.outputBucket(), UploadTicket.keyFor(config, id));
+        } catch (RuntimeException e) {
+            // Priming is best effort: no network or no permission here must not stop the function
+        }
     }
 
     private static JsonNode parse(String body) {

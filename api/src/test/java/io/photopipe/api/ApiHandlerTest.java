@@ -99,7 +99,8 @@ class ApiHandlerTest {
         assertThat(page).startsWith("<!doctype html>").contains("<title>photopipe")
                 .doesNotContainPattern("(src|href)=\"(https?:)?//")
                 .doesNotContainPattern("@import|url\\((https?:)?//")
-                .doesNotContain("<script src", "<link rel=\"stylesheet\"");
+                .doesNotContain("<script src", "<link rel=\"stylesheet\"")
+                .contains("JPEG, PNG, WebP, GIF, TIFF or BMP, up to 50 MB each");
     }
 
     @Test
@@ -174,7 +175,7 @@ class ApiHandlerTest {
             }
 
             @Override
-            public void writeText(String bucket, String key, String contentType, String text) {
+            public boolean createText(String bucket, String key, String contentType, String text) {
                 throw new IllegalStateException("unused");
             }
 

@@ -104,6 +104,22 @@ class ImageStatusesTest {
     }
 
     @Test
+    void aPhotoRefusedBeforeItWasReadIsFailedToo() {
+        byte[] photo = TestBed.photo("landscape.jpg");
+        JsonNode created = bed.createUpload("big.jpg", "image/jpeg", photo.length);
+        String id = created.get("id").asText();
+        bed.upload(created.get("upload"), photo, Map.of());
+        String key = "uploads/" + id + "/big.jpg";
+        // The worker's size guard refuses from the notification's size, with no ETag of the object it never read
+        put(layout().statusKey(key), PhotoStatus.failed("photopipe-photos", key, null, "hash", "too-large",
+                "the photo is 139435 bytes, more than the limit of 100000 bytes").toJson());
+
+        JsonNode status = status(id);
+        assertThat(status.get("status").asText()).isEqualTo("failed");
+        assertThat(status.get("reasonCode").asText()).isEqualTo("too-large");
+    }
+
+    @Test
     void aStatusForAnEarlierVersionOfThePhotoIsNotThisUploadsOutcome() {
         byte[] photo = TestBed.photo("landscape.jpg");
         JsonNode created = bed.createUpload("a.jpg", "image/jpeg", photo.length);
@@ -157,6 +173,14 @@ class ImageStatusesTest {
         String id = bed.createUpload("a.jpg", "image/jpeg", 5).get("id").asText();
         bed.clock.advance(bed.config.uploadUrlExpiry().plus(Duration.ofMinutes(1)));
         assertThat(status(id).get("status").asText()).isEqualTo("pending");
+    }
+
+    @Test
+    void primingTouchesNoObject() {
+        try (TestBed empty = TestBed.start()) {
+            empty.api.prime();
+            assertThat(empty.s3.client().listObjectsV2(b -> b.bucket("photopipe-photos")).contents()).isEmpty();
+        }
     }
 
     @ParameterizedTest

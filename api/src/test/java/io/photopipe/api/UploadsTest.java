@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.photopipe.core.FunctionEnv;
+import io.photopipe.api.internal.S3ObjectStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -199,6 +203,26 @@ class UploadsTest {
                 .contains("X-Amz-Expires=" + bed.config.uploadUrlExpiry().toSeconds());
         assertThat(Duration.between(Instant.now(), Instant.parse(created.get("expiresAt").asText())))
                 .isLessThanOrEqualTo(bed.config.uploadUrlExpiry());
+    }
+
+    @Test
+    void aRepeatedIdNeverTakesOverAnotherUpload() {
+        // As if two environments restored from one snapshot drew the same "random" bits at the same millisecond
+        Clock frozen = Clock.fixed(Instant.parse("2026-11-26T12:00:00Z"), ZoneOffset.UTC);
+        RandomGenerator stuck = () -> 42L;
+        PhotoApi api = new PhotoApi(bed.config, new S3ObjectStore(bed.s3.client(), bed.s3.presigner()), frozen, stuck);
+        String declaration = "{\"fileName\": \"a.jpg\", \"contentType\": \"image/jpeg\", \"size\": 5}";
+        HttpRequest request = new HttpRequest("POST", "/uploads", Map.of(), declaration, "http://127.0.0.1:8080");
+
+        HttpResponse first = api.handle(request);
+        HttpResponse second = api.handle(request);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(second.status()).isEqualTo(500);
+        String id = TestBed.json(first).get("id").asText();
+        UploadTicket ticket = UploadTicket.fromJson(bed.s3.client().getObjectAsBytes(b -> b.bucket("photopipe-photos")
+                .key("renditions/" + id + "/_upload.json")).asUtf8String());
+        assertThat(ticket.createdAt()).isEqualTo(frozen.instant());
     }
 
     private static void assertNothingAt(JsonNode created) {

@@ -55,9 +55,18 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public void writeText(String bucket, String key, String contentType, String text) {
-        s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType),
-                RequestBody.fromString(text, StandardCharsets.UTF_8));
+    public boolean createText(String bucket, String key, String contentType, String text) {
+        try {
+            // Conditional write: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+            s3.putObject(b -> b.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*"),
+                    RequestBody.fromString(text, StandardCharsets.UTF_8));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * S3 notifications, the queue, the event source mapping and the worker (child JVMs with the real Lambda runtime
  * client) process them, re-processes the library as a backfill, then prints a summary and writes an HTML gallery.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "photopipe demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole pipeline offline on the sample photos and ends by itself with a summary "
                 + "(photos, renditions, failures with reasons, throughput, latency percentiles, cold starts) and an "
                 + "HTML gallery of each original beside its renditions."},
@@ -80,7 +80,11 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         Path data = (dataDir != null ? dataDir : root.resolve(".photopipe").resolve("demo")).toAbsolutePath();
-        deleteRecursively(data);
+        if (!emptyDemoDirectory(data)) {
+            System.err.println("photopipe demo: refusing to empty " + data + ": it is not empty and not a demo "
+                    + "directory (no " + MARKER + " file); pass a new or empty --data-dir");
+            return 2;
+        }
         LocalOptions options = LocalOptions.ephemeral(root, data.resolve("stack"))
                 .withFunctionMode(inProcess ? LambdaOptions.Mode.IN_PROCESS : LambdaOptions.Mode.CHILD_JVM);
 
@@ -95,13 +99,16 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> summary = summary(report, settings, total);
             out.println();
             summary.forEach(out::println);
-            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary);
+            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary,
+                    library.resolve("ATTRIBUTION.md"));
             out.println();
             out.println("Gallery: " + page.toUri());
             if (!report.unexpected().isEmpty()) {
                 out.println();
                 out.println("UNEXPECTED:");
                 report.unexpected().forEach(u -> out.println("  - " + u));
+                out.println("Function logs (START/END/REPORT and the worker's output): " + options.dataDir()
+                        .resolve("logs"));
                 return 1;
             }
             return 0;
@@ -147,8 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!failures.isEmpty()) {
             lines.add("  failures (reasons from the DLQ message attributes):");
             for (PhotoRecord f : failures) {
-                lines.add("    " + f.key() + " -> " + (f.dlqReason() != null ? f.dlqReason()
-                        : f.status().reasonCode() + ": " + f.status().reason()));
+                lines.add("    " + f.key() + " -> " + f.status().reasonCode() + ": "
+                        + (f.dlqReason() != null ? f.dlqReason() : f.status().reason() + " (not found in the DLQ)"));
             }
         }
         lines.add(String.format(Locale.ROOT, "  total time   %.1f s (start of the stack to the end of the last phase)",
@@ -162,15 +169,33 @@ public final class DemoCommand implements Callable<Integer> {
                 + " [" + what + "]";
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+    /** Marks a directory the demo made, so a later run may empty it and nothing else. */
+    static final String MARKER = ".photopipe-demo";
+
+    /**
+     * Empties the demo's directory for a fresh run: only when it is new, empty, or carries the demo's marker (so a
+     * mistyped {@code --data-dir} never deletes someone's files). Leaves the marker.
+     *
+     * @return false when the directory is someone else's
+     */
+    static boolean emptyDemoDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            boolean empty;
+            try (Stream<Path> entries = Files.list(dir)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                return false;
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by ./photopipe demo; emptied by the next run\n");
+        return true;
     }
 
     public static void main(String[] args) {
