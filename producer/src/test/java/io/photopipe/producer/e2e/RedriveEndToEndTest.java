@@ -102,6 +102,23 @@ class RedriveEndToEndTest {
     }
 
     @Test
+    void aBurstThroughTheRealUploadApiStoresEveryPhoto() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(stack.apiEndpoint().isPresent(),
+                () -> "skipped: " + stack.apiSkippedReason().orElse("no API"));
+        int before = stack.s3().client().listObjectsV2(b -> b.bucket(SETTINGS.bucket()).prefix("uploads/"))
+                .contents().size();
+
+        Result r = produce("burst", "--via-api", stack.apiEndpoint().orElseThrow().toString(), "--count", "3",
+                "--concurrency", "3", "--sizes", "320x240", "--json");
+
+        assertThat(r.exitCode()).as(r.err() + r.out()).isZero();
+        assertThat(r.json().path("method").asText()).isEqualTo("api");
+        assertThat(r.json().path("uploaded").asInt()).isEqualTo(3);
+        assertThat(stack.s3().client().listObjectsV2(b -> b.bucket(SETTINGS.bucket()).prefix("uploads/"))
+                .contents()).hasSize(before + 3);
+    }
+
+    @Test
     void messagesThatDiedInAnOutageAreRedrivenAndProcessedByTheWorker() throws Exception {
         var s3 = stack.s3().client();
         var sqs = stack.sqs().client();
