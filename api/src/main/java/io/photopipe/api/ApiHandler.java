@@ -86,6 +86,8 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             presigner.endpointOverride(config.s3Endpoint())
                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build());
         }
-        return new PhotoApi(config, new S3ObjectStore(s3.build(), presigner.build()));
+        PhotoApi api = new PhotoApi(config, new S3ObjectStore(s3.build(), presigner.build()));
+        api.prime();
+        return api;
     }
 }

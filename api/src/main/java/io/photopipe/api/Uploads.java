@@ -3,6 +3,7 @@ package io.photopipe.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.photopipe.api.internal.Json;
+import io.photopipe.core.PhotoStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -71,6 +72,30 @@ final class Uploads {
                 throw new IllegalStateException(MAX_ID_ATTEMPTS + " random ids in a row were taken: the random "
                         + "generator is broken");
             }
+        }
+    }
+
+    /** Presigns, serialises and reads once without writing anything (see {@link PhotoApi#prime()}). */
+    void prime() {
+        Instant now = clock.instant();
+        ImageId id = ImageId.random(now, random);
+        String fileName = FileNames.sanitise("prime.jpg", "image/jpeg");
+        ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(),
+                config.inputPrefix() + id.value() + "/" + fileName, "image/jpeg", 1, config.uploadUrlExpiry());
+        store.presignGet(config.bucket(), config.inputPrefix() + id.value() + "/" + fileName,
+                config.downloadUrlExpiry());
+        String json = new UploadTicket(id.value(), config.bucket(), "k", fileName, "image/jpeg", 1, now,
+                presigned.expiresAt()).toJson();
+        UploadTicket.fromJson(json);
+        PhotoStatus.fromJson(PhotoStatus.failed("b", "k", "e", "h", "c", "r")
+                .toJson());
+        Json.write(new Created(id.value(), fileName, new Upload("PUT", presigned.url().toString(),
+                presigned.headers(), Map.of()), "", presigned.expiresAt()));
+        try {
+            // One real read (of a key that never exists) loads the SDK's whole request path: signing, HTTP, errors
+            store.eTag(config.outputBucket(), UploadTicket.keyFor(config, id));
+        } catch (RuntimeException e) {
+            // Priming is best effort: no network or no permission here must not stop the function
         }
     }
 

@@ -175,6 +175,14 @@ class ImageStatusesTest {
         assertThat(status(id).get("status").asText()).isEqualTo("pending");
     }
 
+    @Test
+    void primingTouchesNoObject() {
+        try (TestBed empty = TestBed.start()) {
+            empty.api.prime();
+            assertThat(empty.s3.client().listObjectsV2(b -> b.bucket("photopipe-photos")).contents()).isEmpty();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"01jdq3zk7m8x9v2t4r6p0n1b5c", "not-an-id", "..%2F..%2Fetc%2Fpasswd",
             "01JDQ3ZK7M8X9V2T4R6P0N1B5C"})

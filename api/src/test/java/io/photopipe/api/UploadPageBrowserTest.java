@@ -98,6 +98,12 @@ class UploadPageBrowserTest {
         assertThat(browser.findElement(By.cssSelector(".share input")).getDomProperty("value"))
                 .isEqualTo(http.endpoint() + "/?image=" + id);
         screenshot("upload-page.png");
+        WebElement copy = browser.findElement(By.cssSelector(".share button"));
+        copy.click();
+        await("copied").atMost(Duration.ofSeconds(5)).until(() -> copy.getText().equals("Copied"));
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(420, 900));
+        screenshot("upload-page-narrow.png");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1200, 900));
 
         // The share link opens the page on that photo alone, with fresh URLs
         browser.get(http.endpoint() + "/?image=" + id);

@@ -27,7 +27,7 @@ public final class PhotopipeStack extends Stack {
         queues = new Queues(this, "Queues", settings);
         storage = new Storage(this, "Storage", settings, options, queues.uploads());
         worker = new WorkerFunction(this, "Worker", settings, options, queues, storage, jars.worker());
-        api = new UploadApi(this, "Api", settings, options, storage, queues, jars.api());
+        api = new UploadApi(this, "Api", settings, options, storage, jars.api());
         monitoring = new Monitoring(this, "Monitoring", options, queues, worker);
         Tags.of(this).add("project", "photopipe");
 

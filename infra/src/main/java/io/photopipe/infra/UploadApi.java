@@ -38,7 +38,7 @@ public final class UploadApi extends Construct {
     private final HttpStage stage;
 
     public UploadApi(Construct scope, String id, PipelineSettings settings, DeployOptions options, Storage storage,
-                     Queues queues, java.nio.file.Path jar) {
+                     java.nio.file.Path jar) {
         super(scope, id);
         PipelineSettings.Api a = settings.api();
         role = FunctionBase.role(this, "Role", "photopipe API: presigns uploads and reads photo status");

@@ -57,12 +57,9 @@ class SettingsAgreementTest {
         Files.createDirectories(Path.of("target"));
         Path data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "local-");
         FunctionJars jars = TestStacks.jars();
-        // Nothing consumes the queue (runWorker false): only the configuration is compared. The local HTTP API
-        // does not start yet on the runtime branch merged here ("in progress"), so no API jar is given: the local
-        // API function is then not registered and apiFunctionAgrees compares the template with FunctionEnv.api,
-        // which LocalStack passes. Give jars.api() here once the local HTTP API starts.
+        // Nothing consumes the queue (runWorker false) and nothing is invoked: only the configuration is compared.
         local = LocalStack.start(SETTINGS, new LocalOptions(TestStacks.projectRoot(), data, "127.0.0.1", 0, 0, 0,
-                LambdaOptions.Mode.IN_PROCESS, jars.worker(), data.resolve("no-api.jar"), "", false, null));
+                LambdaOptions.Mode.IN_PROCESS, jars.worker(), jars.api(), "", false, null));
     }
 
     @AfterAll
@@ -138,16 +135,12 @@ class SettingsAgreementTest {
     @Test
     void apiFunctionAgrees() {
         Map<String, Object> aws = props(PhotopipeStackTest.function(cfn, FunctionJars.API_HANDLER));
-        assertThat(aws.get("MemorySize")).isEqualTo(SETTINGS.api().memoryMb());
-        assertThat(aws.get("Timeout")).isEqualTo(SETTINGS.api().timeoutSeconds());
+        FunctionConfig fn = local.lambda().function(LocalStack.API_FUNCTION).orElseThrow();
+        assertThat(fn.handler()).isEqualTo(aws.get("Handler")).isEqualTo(FunctionJars.API_HANDLER);
+        assertThat(fn.memoryMb()).isEqualTo(aws.get("MemorySize")).isEqualTo(SETTINGS.api().memoryMb());
+        assertThat(fn.timeoutSeconds()).isEqualTo(aws.get("Timeout")).isEqualTo(SETTINGS.api().timeoutSeconds());
         assertThat(awsEnvironment(aws)).isEqualTo(FunctionEnv.api(SETTINGS));
-        // See synthesizeAndStartTheLocalRuntime: registered once the local HTTP API starts.
-        local.lambda().function(LocalStack.API_FUNCTION).ifPresent(fn -> {
-            assertThat(fn.handler()).isEqualTo(aws.get("Handler")).isEqualTo(FunctionJars.API_HANDLER);
-            assertThat(fn.memoryMb()).isEqualTo(aws.get("MemorySize"));
-            assertThat(fn.timeoutSeconds()).isEqualTo(aws.get("Timeout"));
-            assertThat(localEnvironment(fn)).isEqualTo(FunctionEnv.api(SETTINGS));
-        });
+        assertThat(localEnvironment(fn)).isEqualTo(FunctionEnv.api(SETTINGS));
     }
 
     @Test

@@ -47,10 +47,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--ready-timeout", description = "a photo not final by then fails (default 180s)")
     String readyTimeout;
 
-    @Option(names = "--photos", description = "folder of photos to upload (default samples/photos, else generated)")
+    @Option(names = "--photos", description = "folder of photos to upload (default: samples/photos, else generated)")
     Path photos;
 
-    @Option(names = "--photo-size", description = "size of generated photos, WxH (default 1600x1200)")
+    @Option(names = "--photo-size", description = "upload generated photos of this size, WxH (e.g. 1600x1200)")
     String photoSize;
 
     @Option(names = "--corrupt-percent", description = "poison-share: share of corrupt uploads (default 20)")

@@ -17,9 +17,8 @@ import java.util.Objects;
  * @param maxE2eP99        assertion: end-to-end p99 must stay under this
  * @param pollInterval     how often a user asks whether its photo is ready
  * @param readyTimeout     a photo not ready by then counts as failed
- * @param photosDir        photos to upload (null: {@code samples/photos} at the project root if present, else
- *                         generated JPEGs of {@code photoSize})
- * @param photoSize        size of generated photos, WxH
+ * @param photosDir        photos to upload (null: see {@link PhotoSource#create})
+ * @param photoSize        size of generated photos, WxH (null: the samples if present, else 1600x1200)
  * @param corruptPercent   poison-share: percentage of corrupt uploads
  * @param backlog          backfill-drain and mixed: objects in the library the backfill re-processes
  * @param backfillRate     mixed: the backfill's rate limit in messages per second
@@ -105,8 +104,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
         require(readyTimeout != null && readyTimeout.compareTo(pollInterval) > 0
                 && readyTimeout.compareTo(MAX_DURATION) <= 0, "--ready-timeout",
                 readyTimeout + " must be longer than the poll interval and at most " + Durations.format(MAX_DURATION));
-        photoSize = photoSize == null ? "1600x1200" : photoSize;
-        require(photoSize.matches("[1-9][0-9]{0,4}x[1-9][0-9]{0,4}"), "--photo-size",
+        require(photoSize == null || photoSize.matches("[1-9][0-9]{0,4}x[1-9][0-9]{0,4}"), "--photo-size",
                 "'" + photoSize + "' must be WIDTHxHEIGHT, e.g. 1600x1200");
         require(corruptPercent >= 0 && corruptPercent <= 100, "--corrupt-percent",
                 corruptPercent + " must be from 0 to 100");
@@ -139,7 +137,7 @@ public record LoadTestOptions(Scenario scenario, int users, Duration duration, P
     /** The defaults of a scenario: what {@code ./photopipe loadtest SCENARIO} runs without flags. */
     public static LoadTestOptions defaults(Scenario scenario) {
         return new LoadTestOptions(scenario, 20, Duration.ofSeconds(20), Profile.SPIKE, 0, Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofSeconds(180), null, "1600x1200",
+                Duration.ofSeconds(1), Duration.ofSeconds(180), null, null,
                 scenario == Scenario.POISON_SHARE ? 20 : 0, 200, 5, 3, 0, false, null, null, null, null, null,
                 1000, null, null, null, 4);
     }

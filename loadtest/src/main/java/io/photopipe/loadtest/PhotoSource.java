@@ -43,18 +43,18 @@ public final class PhotoSource {
     }
 
     /**
-     * Photos from {@code dir} when given; else {@code samples/photos} under the project root when it holds photos;
-     * else generated JPEGs of {@code size} (WxH).
+     * Photos from {@code dir} when given; else generated JPEGs of {@code size} (WxH) when given; else
+     * {@code samples/photos} under the project root when it holds photos; else generated 1600x1200 JPEGs.
      */
     public static PhotoSource create(Path dir, Path projectRoot, String size, int corruptPercent) {
         Path samples = projectRoot == null ? null : projectRoot.resolve("samples").resolve("photos");
         List<Burst.Photo> photos;
         if (dir != null) {
             photos = Photos.fromFolder(dir, countIn(dir), "");
-        } else if (samples != null && Files.isDirectory(samples) && countIn(samples) > 0) {
+        } else if (size == null && samples != null && Files.isDirectory(samples) && countIn(samples) > 0) {
             photos = Photos.fromFolder(samples, countIn(samples), "");
         } else {
-            photos = Photos.generated(List.of(Photos.Size.parse(size)), 3, "", 42);
+            photos = Photos.generated(List.of(Photos.Size.parse(size == null ? "1600x1200" : size)), 3, "", 42);
         }
         return new PhotoSource(photos, corruptPercent, 7);
     }

@@ -5,8 +5,6 @@ import io.photopipe.core.MessageAttributes;
 import io.photopipe.core.S3EventMessages;
 import io.photopipe.producer.internal.Prefetch;
 import io.photopipe.producer.internal.Progress;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,6 +66,8 @@ public final class Backfill {
     }
 
     private static final int MAX_FAILURES_KEPT = 1000;
+    /** How often the snapshot is rewritten; between rewrites, acknowledgements are appended to the journal. */
+    private static final long COMPACT_EVERY_NANOS = 2_000_000_000L;
 
     private final KeySource source;
     private final ObjectFilter filter;
@@ -84,6 +84,8 @@ public final class Backfill {
 
     // guarded by lock
     private AckTracker tracker;
+    private CheckpointJournal journal;
+    private long lastCompaction;
     private long sent;
     private long failed;
     private long retried;
@@ -128,7 +130,12 @@ public final class Backfill {
         }
         synchronized (lock) {
             tracker = new AckTracker(after, resume == null ? List.of() : resume.done());
+            if (options.checkpoint() != null) {
+                journal = CheckpointJournal.start(options.checkpoint(), state(false));
+                lastCompaction = System.nanoTime();
+            }
         }
+        java.util.function.Predicate<String> done = resume == null ? c -> false : resume.doneTest();
         long listed = 0;
         long matched = 0;
         long matchedBytes = 0;
@@ -167,7 +174,7 @@ public final class Backfill {
                         filteredOut++;
                         continue;
                     }
-                    if (resume != null && resume.isDone(o.cursor())) {
+                    if (done.test(o.cursor())) {
                         alreadyDone++;
                         continue;
                     }
@@ -203,7 +210,18 @@ public final class Backfill {
             throw new IllegalStateException(t);
         }
         boolean finished = !stopping;
-        Checkpoint last = aborted ? null : writeCheckpoint(finished, true);
+        Checkpoint last = null;
+        synchronized (lock) {
+            if (!aborted) {
+                last = state(finished);
+                if (journal != null) {
+                    journal.compact(last, true);
+                }
+            }
+            if (journal != null) {
+                journal.close();
+            }
+        }
         Duration elapsed = Duration.between(start, Instant.now());
         synchronized (lock) {
             long prevSent = resume == null ? 0 : resume.sent();
@@ -253,13 +271,22 @@ public final class Backfill {
             sent += result.sent().size();
             failed += result.failed().size();
             retried += result.retriedEntries();
+            List<SendResult.Failure> kept = new ArrayList<>();
             for (SendResult.Failure f : result.failed()) {
                 if (failures.size() < MAX_FAILURES_KEPT) {
                     failures.add(f);
+                    kept.add(f);
                 }
             }
-            tracker.acknowledge(seq, new Checkpoint.Range(batch.getFirst().cursor(), batch.getLast().cursor()));
-            writeCheckpoint(false, false);
+            Checkpoint.Range range = new Checkpoint.Range(batch.getFirst().cursor(), batch.getLast().cursor());
+            tracker.acknowledge(seq, range);
+            if (journal != null) {
+                journal.append(range, result.sent().size(), result.failed().size(), kept);
+                if (System.nanoTime() - lastCompaction > COMPACT_EVERY_NANOS) {
+                    journal.compact(state(false), false);
+                    lastCompaction = System.nanoTime();
+                }
+            }
         }
         progress.step(batch.size());
         if (!result.failed().isEmpty()) {
@@ -267,7 +294,8 @@ public final class Backfill {
         }
     }
 
-    private Checkpoint writeCheckpoint(boolean finished, boolean sync) {
+    /** The checkpoint of everything acknowledged so far. */
+    private Checkpoint state(boolean finished) {
         synchronized (lock) {
             Checkpoint resume = options.resumeFrom();
             List<SendResult.Failure> all = new ArrayList<>(resume == null ? List.of() : resume.failures());
@@ -279,14 +307,8 @@ public final class Backfill {
             }
             Checkpoint c = new Checkpoint(1, source.describe(), options.queueUrl(), tracker.after(),
                     finished ? List.of() : tracker.done(), (resume == null ? 0 : resume.sent()) + sent,
-                    (resume == null ? 0 : resume.failed()) + failed, all, finished, Instant.now());
-            if (options.checkpoint() != null) {
-                try {
-                    c.write(options.checkpoint(), sync);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot write checkpoint " + options.checkpoint(), e);
-                }
-            }
+                    (resume == null ? 0 : resume.failed()) + failed, all, finished, Instant.now(),
+                    resume == null ? 0 : resume.generation());
             return c;
         }
     }
@@ -298,13 +320,14 @@ public final class Backfill {
         long filteredOut = 0;
         long alreadyDone = 0;
         List<String> first = new ArrayList<>();
+        java.util.function.Predicate<String> done = resume == null ? c -> false : resume.doneTest();
         Iterator<ObjectRef> it = source.open(after);
         while (it.hasNext() && !stopping) {
             ObjectRef o = it.next();
             listed++;
             if (!filter.test(o)) {
                 filteredOut++;
-            } else if (resume != null && resume.isDone(o.cursor())) {
+            } else if (done.test(o.cursor())) {
                 alreadyDone++;
             } else {
                 matched++;
@@ -330,10 +353,11 @@ public final class Backfill {
         AtomicLong count = new AtomicLong();
         return Thread.ofVirtual().name("backfill-count").start(() -> {
             try {
+                java.util.function.Predicate<String> done = resume == null ? c -> false : resume.doneTest();
                 Iterator<ObjectRef> it = source.open(resume == null ? null : resume.after());
                 while (it.hasNext() && !Thread.currentThread().isInterrupted()) {
                     ObjectRef o = it.next();
-                    if (filter.test(o) && (resume == null || !resume.isDone(o.cursor()))
+                    if (filter.test(o) && !done.test(o.cursor())
                             && count.incrementAndGet() % 1000 == 0) {
                         progress.maxHint(count.get());
                     }

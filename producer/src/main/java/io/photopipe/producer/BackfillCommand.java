@@ -103,9 +103,6 @@ final class BackfillCommand implements Callable<Integer> {
             description = "Payload limit of one SendMessageBatch call (default 256KB).")
     long maxBatchBytes = BatchSender.DEFAULT_MAX_BATCH_BYTES;
 
-    /** Hook for tests: receives the running backfill. */
-    static volatile java.util.function.Consumer<Backfill> onStart = b -> { };
-
     @Override
     public Integer call() throws Exception {
         PipelineSettings settings = common.settings();
@@ -175,7 +172,6 @@ final class BackfillCommand implements Callable<Integer> {
                     }
                 }, "backfill-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                onStart.accept(backfill);
                 try {
                     summary = backfill.run();
                     if (counter != null) {

@@ -13,8 +13,11 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The progress of a backfill, written after every acknowledged batch so that {@code --resume} continues where a
- * crash or Ctrl-C left off.
+ * The progress of a backfill, recorded after every acknowledged batch so that {@code --resume} continues where a
+ * crash or Ctrl-C left off. It lives in two files: this snapshot ({@code FILE}, replaced atomically every few seconds
+ * and at the end) and a journal ({@code FILE.journal}) to which every acknowledged batch appends one line in between
+ * (see {@link CheckpointJournal}): appending is cheap, while replacing a file costs milliseconds on ext4, which
+ * flushes data on rename-over. {@link #read(Path)} returns the snapshot with the journal replayed.
  *
  * <p>Batches complete out of order when many are in flight. {@code after} is the cursor below which every object is
  * acknowledged (the end of the longest run of completed batches from the start); {@code done} are the ranges of
@@ -32,9 +35,11 @@ import java.util.List;
  * @param failures    the first of those failures, with reasons
  * @param finished    the whole source was read and every batch acknowledged
  * @param updatedAt   when this was written
+ * @param generation  journal lines of this generation belong on top of this snapshot; older ones are already in it
  */
 public record Checkpoint(int version, String source, String queueUrl, String after, List<Range> done, long sent,
-                         long failed, List<SendResult.Failure> failures, boolean finished, Instant updatedAt) {
+                         long failed, List<SendResult.Failure> failures, boolean finished, Instant updatedAt,
+                         long generation) {
 
     /** Cursors of the first and last object of a completed batch. */
     public record Range(String first, String last) {
@@ -48,17 +53,34 @@ public record Checkpoint(int version, String source, String queueUrl, String aft
         failures = failures == null ? List.of() : List.copyOf(failures);
     }
 
-    /** Whether a resumed run must skip the object at this cursor (inside a batch completed beyond {@code after}). */
+    /** A checkpoint of generation 0. */
+    public Checkpoint(int version, String source, String queueUrl, String after, List<Range> done, long sent,
+                      long failed, List<SendResult.Failure> failures, boolean finished, Instant updatedAt) {
+        this(version, source, queueUrl, after, done, sent, failed, failures, finished, updatedAt, 0);
+    }
+
+    /**
+     * Whether a resumed run must skip the object at this cursor (at or before {@code after}, or inside a batch
+     * completed beyond it). Ranges are searched by binary search: a resume checks every object it lists.
+     */
     public boolean isDone(String cursor) {
-        if (after != null && KeySource.compareCursors(cursor, after) <= 0) {
-            return true;
-        }
+        return doneTest().test(cursor);
+    }
+
+    /** {@link #isDone} with its index built once, for testing every object of a resumed run. */
+    public java.util.function.Predicate<String> doneTest() {
+        java.util.TreeMap<String, Range> byFirst = new java.util.TreeMap<>(KeySource::compareCursors);
         for (Range r : done) {
-            if (r.contains(cursor)) {
+            byFirst.merge(r.first(), r, (a, b) -> KeySource.compareCursors(a.last(), b.last()) >= 0 ? a : b);
+        }
+        String upTo = after;
+        return cursor -> {
+            if (upTo != null && KeySource.compareCursors(cursor, upTo) <= 0) {
                 return true;
             }
-        }
-        return false;
+            java.util.Map.Entry<String, Range> r = byFirst.floorEntry(cursor);
+            return r != null && KeySource.compareCursors(cursor, r.getValue().last()) <= 0;
+        };
     }
 
     /**
@@ -67,12 +89,14 @@ public record Checkpoint(int version, String source, String queueUrl, String aft
      * @throws ProducerException with {@link ExitCodes#USAGE} if it cannot be read
      */
     public static Checkpoint read(Path file) {
+        Checkpoint snapshot;
         try {
-            return Json.MAPPER.readerFor(Checkpoint.class)
+            snapshot = Json.MAPPER.readerFor(Checkpoint.class)
                     .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(file.toFile());
         } catch (IOException e) {
             throw ProducerException.usage("cannot read checkpoint " + file + ": " + e.getMessage());
         }
+        return CheckpointJournal.replay(snapshot, CheckpointJournal.journalOf(file));
     }
 
     /**

@@ -36,6 +36,9 @@ public final class CommonOptions {
     /** The pipeline settings: the file given, else the defaults. */
     public PipelineSettings settings() {
         if (settings == null) {
+            if (settingsFile != null && !java.nio.file.Files.isReadable(settingsFile)) {
+                throw ProducerException.usage("--settings " + settingsFile + ": no such readable file");
+            }
             settings = settingsFile == null ? PipelineSettings.defaults() : PipelineSettings.load(settingsFile);
         }
         return settings;

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
                 + "photopipe-reason and photopipe-object message attributes).",
         subcommands = {DlqCommand.ListCommand.class, DlqCommand.ShowCommand.class, DlqCommand.PurgeCommand.class},
         footer = {"%nExamples:", "  produce dlq list", "  produce dlq show 3f1c0c4e-...",
-                "  produce dlq purge --reason undecodable"})
+                "  produce dlq purge --reason not-an-image"})
 final class DlqCommand implements Runnable {
     @ParentCommand
     ProducerCli cli;

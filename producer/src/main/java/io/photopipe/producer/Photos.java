@@ -91,7 +91,7 @@ public final class Photos {
     }
 
     /** A photo-like JPEG: gradients and noise, so it compresses like a photo rather than a flat colour. */
-    static byte[] jpeg(int width, int height, Random random) {
+    public static byte[] jpeg(int width, int height, Random random) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(0xffffff)), width, height,

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
                 "Uses SQS StartMessageMoveTask (server-side) when the DLQ is a queue's dead-letter target and neither "
                         + "--reason nor --max is given; otherwise receives, sends and deletes in batches (a message is "
                         + "deleted from the DLQ only once the queue has it)."},
-        footer = {"%nExamples:", "  produce redrive", "  produce redrive --reason s3-unavailable --max 1000 --rate 50"})
+        footer = {"%nExamples:", "  produce redrive", "  produce redrive --reason too-many-pixels --max 1000 --rate 50   # after raising limits.maxPixels",
+                "  produce redrive --reason '(none)'   # moved by maxReceiveCount, e.g. during an S3 outage"})
 final class RedriveCommand implements Callable<Integer> {
     @ParentCommand
     ProducerCli cli;

@@ -54,6 +54,9 @@ class CliTest {
         Cli.Result settings = Cli.run("status", "--settings", write("{\"queue\":{\"maxReceiveCount\":0}}"));
         assertThat(settings.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(settings.err()).contains("queue.maxReceiveCount");
+        Cli.Result noFile = Cli.run("status", "--settings", dir.resolve("nope.json").toString());
+        assertThat(noFile.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noFile.err()).contains("nope.json");
     }
 
     @Test

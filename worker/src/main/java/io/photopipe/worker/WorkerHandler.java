@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Lambda function: {@code io.photopipe.worker.WorkerHandler::handleRequest}, an SQS event source with
@@ -21,6 +23,7 @@ import java.util.Map;
  * (in the constructor, which Lambda runs during init, so SnapStart snapshots it).
  */
 public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerHandler.class);
 
     /** Built on first use of the no-argument constructor (Lambda's init phase), from the environment. */
     private static final class Default {
@@ -41,16 +44,39 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<QueueMessage> messages = event == null || event.getRecords() == null ? List.of()
-                : event.getRecords().stream().map(WorkerHandler::message).toList();
+        if (event == null || event.getRecords() == null) {
+            // Lambda's SQS event source never invokes without Records. Answering "success" here would make the event
+            // source mapping delete a whole batch unprocessed (seen when joda-time was missing from the jar and the
+            // runtime client's deserializer produced an empty event), so fail the invocation: the batch comes back.
+            throw new IllegalStateException("received an SQS event without Records: the event did not deserialize"
+                    + " (is aws-lambda-java-events with joda-time in the deployment jar?) or this is not an SQS trigger");
+        }
+        List<QueueMessage> messages = event.getRecords().stream().map(WorkerHandler::message).toList();
         Deadline deadline = context == null ? Deadline.none()
                 : Deadline.in(Duration.ofMillis(context.getRemainingTimeInMillis()));
+        if (context != null && !messages.isEmpty()) {
+            warnIfTooShort(context.getRemainingTimeInMillis());
+        }
         BatchProcessor.Result result = worker.batch().process(messages, deadline);
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(result.failedMessageIds().stream()
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())
                         .toList())
                 .build();
+    }
+
+    /**
+     * A function timeout shorter than the margins makes every message a "deadline" retry; so does a runtime that sends
+     * no {@code Lambda-Runtime-Deadline-Ms}. Say so, with the fix.
+     */
+    private void warnIfTooShort(long remainingMillis) {
+        WorkerConfig.Processing p = worker.config().processing();
+        long needed = p.safetyMargin().plus(p.finishMargin()).toMillis();
+        if (remainingMillis <= needed) {
+            LOG.error("invoked with {} ms left, not more than {} + {} ({} + {}): photos cannot start or finish in time. Raise the "
+                    + "function timeout or lower the margins", remainingMillis, WorkerConfig.SAFETY_MARGIN_MS,
+                    WorkerConfig.FINISH_MARGIN_MS, p.safetyMargin().toMillis(), p.finishMargin().toMillis());
+        }
     }
 
     static QueueMessage message(SQSEvent.SQSMessage m) {

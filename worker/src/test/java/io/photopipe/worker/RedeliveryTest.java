@@ -38,8 +38,7 @@ class RedeliveryTest {
             String key = "uploads/crash/photo.jpg";
             String eTag = h.put(key, Photos.jpeg(400, 300, 7));
             String id = h.sendCreated(key, eTag);
-            // Renditions are written in order (thumb, small): the second PUT keeps failing, as if the function
-            // died after writing the first.
+            // The PUT of one rendition keeps failing, as if the function died while the other was already written.
             h.s3.faults().inject(S3Faults.Fault.internalError(), 1.0,
                     S3Faults.RequestMatcher.key("renditions/crash/photo\\.jpg/small\\.png").andMethod("PUT"));
             assertThat(failedIds(h.invoke(h.receive(1)))).containsExactly(id);
@@ -69,6 +68,24 @@ class RedeliveryTest {
             assertThat(h.count("photopipe.messages", "outcome", "skipped", "reason", "up-to-date")).isEqualTo(1);
             assertThat(eTags(h, key)).isEqualTo(repaired);
             assertThat(h.status(key).at()).isEqualTo(ready.at());
+        }
+    }
+
+    @Test
+    void aResultLostAfterTheStatusWasWrittenIsPublishedByTheRedelivery() {
+        try (WorkerHarness h = WorkerHarness.create(SMALL)) {
+            String key = "uploads/results/photo.jpg";
+            String id = h.sendCreated(key, h.put(key, Photos.jpeg(200, 150, 9)));
+            String resultsName = h.resultsUrl.substring(h.resultsUrl.lastIndexOf('/') + 1);
+            h.sqs.client().deleteQueue(b -> b.queueUrl(h.resultsUrl));
+            assertThat(failedIds(h.invoke(h.receive(1)))).containsExactly(id);
+            assertThat(h.status(key).state()).isEqualTo(PhotoStatus.State.READY);
+
+            assertThat(h.sqs.createQueue(resultsName, Map.of())).isEqualTo(h.resultsUrl);
+            assertThat(failedIds(h.invoke(h.receive(1)))).isEmpty();
+            assertThat(h.count("photopipe.messages", "outcome", "skipped", "reason", "up-to-date")).isEqualTo(1);
+            assertThat(h.drainResults()).singleElement().satisfies(m ->
+                    assertThat(PhotoStatus.fromJson(m.body()).key()).isEqualTo(key));
         }
     }
 

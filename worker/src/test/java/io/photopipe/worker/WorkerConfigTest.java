@@ -45,6 +45,14 @@ class WorkerConfigTest {
     }
 
     @Test
+    void theMinimumIsABucketAndADlq() {
+        WorkerConfig c = WorkerConfig.fromEnv(Map.of("PHOTOPIPE_BUCKET", "photos", "PHOTOPIPE_DLQ_URL", DLQ)::get);
+        assertThat(c.settings().bucket()).isEqualTo("photos");
+        assertThat(c.settings().effectiveOutputBucket()).isEqualTo("photos");
+        assertThat(c.settings().renditions()).isEqualTo(PipelineSettings.defaults().renditions());
+    }
+
+    @Test
     void metricsDefaultToCloudWatchOnlyInLambdaOnAws() {
         assertThat(WorkerConfig.fromEnv(env("AWS_LAMBDA_FUNCTION_NAME", "w")::get).metrics().mode())
                 .isEqualTo(WorkerConfig.MetricsMode.CLOUDWATCH);

@@ -12,6 +12,7 @@ import io.photopipe.worker.engine.internal.Pixels;
 import io.photopipe.worker.engine.internal.Plan;
 import io.photopipe.worker.engine.internal.Resampler;
 import io.photopipe.worker.engine.internal.Sniffer;
+import io.photopipe.worker.engine.internal.TurboJpeg;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -27,9 +28,11 @@ import java.util.concurrent.CancellationException;
  * <ol>
  *   <li><b>Guards, before any pixel is decoded</b>: size in bytes, format from the first bytes (never the name),
  *       and width x height from the header against {@code limits.maxPixels}.</li>
- *   <li><b>One decode</b>, of the first frame, subsampled by ImageIO so it keeps at least 2x the pixels the most
- *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px), CMYK/YCCK and
- *       embedded ICC profiles converted to sRGB, then turned upright by its EXIF orientation.</li>
+ *   <li><b>One decode</b>, of the first frame, reduced at decode time so it keeps at least 2x the pixels the most
+ *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px): JPEGs with
+ *       libjpeg-turbo's DCT scaling when the native library is present, everything else with ImageIO source
+ *       subsampling (TwelveMonkeys plugins); CMYK/YCCK and embedded ICC profiles converted to sRGB, then turned
+ *       upright by its EXIF orientation.</li>
  *   <li><b>A cascade</b>: renditions are made largest first, each from the smallest already-made image that is
  *       still at least as large (1024 -&gt; 512 -&gt; 128), with Catmull-Rom resampling; identical sizes are
  *       resampled once.</li>
@@ -84,18 +87,24 @@ public final class ImageEngine {
      * @throws SettingsException       if a rendition asks for a format no writer exists for
      * @throws CancellationException   if the thread is interrupted while waiting for memory (the interrupt flag is kept)
      */
+    @SuppressWarnings("try") // the lease is held for the block, never read
     public RenderResult render(byte[] photo, List<Rendition> renditions) throws PhotoRejectedException {
         Objects.requireNonNull(renditions, "renditions");
         checkWritable(renditions);
         Decoder.Probe probe = probeInternal(photo);
         ImageInfo info = probe.info();
+        if (renditions.isEmpty()) {
+            return new RenderResult(info, List.of(), 0);
+        }
         Plan plan = Plan.of(info.displayWidth(), info.displayHeight(), renditions);
-        long decodedW = ceilDiv(info.width(), plan.subsampling());
-        long decodedH = ceilDiv(info.height(), plan.subsampling());
+        // decoded pixels: ImageIO keeps 1/k of each side, the DCT-scaling fast path at most the next eighth up
+        double eighths = Math.max(1, Math.ceil(plan.minScale() * 8)) / 8;
+        double side = Math.max(1.0 / plan.subsampling(), eighths);
+        long decodedPixelsEstimate = (long) Math.ceil(info.width() * side) * (long) Math.ceil(info.height() * side);
         // reader raster (<= 4 B/px) + our ints (4 B/px) + an upright copy when rotated or flipped
-        long estimate = decodedW * decodedH * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
+        long estimate = decodedPixelsEstimate * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
         try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
-            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling());
+            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling(), plan.minScale());
             long decodedPixels = (long) decoded.width() * decoded.height();
             Pixels upright = Orientation.apply(decoded, info.orientation());
             decoded = null; // let the stored-orientation copy go before the cascade allocates
@@ -204,8 +213,12 @@ public final class ImageEngine {
         }
     }
 
-    private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+    /**
+     * Which JPEG decoder this JVM uses: {@code libjpeg-turbo (...)} when {@code libturbojpeg.so.0} could be loaded
+     * (DCT-domain scaling, several times faster), else {@code ImageIO (...)}. Worth logging at start-up.
+     */
+    public static String jpegDecoder() {
+        return TurboJpeg.jpegDecoder();
     }
 
     private static String bytes(long n) {

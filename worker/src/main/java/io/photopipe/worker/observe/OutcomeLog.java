@@ -1,7 +1,9 @@
 package io.photopipe.worker.observe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.photopipe.worker.messages.PhotoEvent;
 import io.photopipe.worker.process.Outcome;
@@ -20,7 +22,9 @@ import java.util.Objects;
  * {@code photos}.
  */
 public final class OutcomeLog {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // Non-ASCII escaped (\u00e9): the line survives any stdout encoding (Lambda's default locale is POSIX, where
+    // System.out would print '?' for 'é'), and every JSON reader decodes it back.
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
     private final PrintStream out;
 
     public OutcomeLog(PrintStream out) {

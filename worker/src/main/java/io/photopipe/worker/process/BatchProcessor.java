@@ -12,6 +12,7 @@ import io.photopipe.worker.ports.VisibilityControl;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,8 +149,8 @@ public final class BatchProcessor {
             decisive.add(d.event);
             durations.add(d.duration);
         }
-        outcomes = moveRejectedToDlq(messages, parsed, decisive, outcomes);
-        changeVisibility(messages, outcomes);
+        outcomes = moveRejectedToDlq(messages, decisive, outcomes, deadline);
+        changeVisibility(messages, outcomes, deadline);
 
         List<String> failed = new ArrayList<>();
         Map<String, Outcome> byId = new LinkedHashMap<>();
@@ -189,7 +190,7 @@ public final class BatchProcessor {
         return jobs;
     }
 
-    private void runAll(java.util.Collection<Job> jobs, Deadline deadline) {
+    private void runAll(Collection<Job> jobs, Deadline deadline) {
         Map<ObjectId, List<Job>> chains = new LinkedHashMap<>();
         for (Job j : jobs) {
             chains.computeIfAbsent(new ObjectId(j.event.bucket(), j.event.key()), k -> new ArrayList<>()).add(j);
@@ -285,8 +286,11 @@ public final class BatchProcessor {
         };
     }
 
-    private List<Outcome> moveRejectedToDlq(List<QueueMessage> messages, List<ParsedMessage> parsed,
-                                            List<PhotoEvent> decisive, List<Outcome> outcomes) {
+    /** Time kept after the last SQS call for the handler to answer. */
+    private static final Duration ANSWER_MARGIN = Duration.ofMillis(250);
+
+    private List<Outcome> moveRejectedToDlq(List<QueueMessage> messages, List<PhotoEvent> decisive,
+                                            List<Outcome> outcomes, Deadline deadline) {
         List<Future<Outcome>> moved = new ArrayList<>(messages.size());
         String failedAt = Instant.now().toString();
         for (int i = 0; i < messages.size(); i++) {
@@ -310,9 +314,17 @@ public final class BatchProcessor {
             }));
         }
         List<Outcome> result = new ArrayList<>(messages.size());
-        for (Future<Outcome> f : moved) {
+        for (int i = 0; i < moved.size(); i++) {
+            Future<Outcome> f = moved.get(i);
             try {
-                result.add(f.get());
+                result.add(f.get(Math.max(0, deadline.remaining().minus(ANSWER_MARGIN).toNanos()),
+                        TimeUnit.NANOSECONDS));
+            } catch (TimeoutException e) {
+                // Not acknowledged without a confirmed copy. If the send still lands, the redelivery is rejected
+                // again and copied again: a duplicate in the DLQ, never a loss.
+                Outcome.Rejected r = (Outcome.Rejected) outcomes.get(i);
+                result.add(new Outcome.Retry("dlq-unavailable", "would go to the DLQ (" + r.code() + ": "
+                        + r.reason() + ") but the DLQ copy did not complete before the deadline", true));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 result.add(new Outcome.Retry("interrupted", "interrupted while moving to the DLQ", false));
@@ -349,7 +361,7 @@ public final class BatchProcessor {
         return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS - 3) + "...";
     }
 
-    private void changeVisibility(List<QueueMessage> messages, List<Outcome> outcomes) {
+    private void changeVisibility(List<QueueMessage> messages, List<Outcome> outcomes, Deadline deadline) {
         Map<String, List<VisibilityControl.Change>> byQueue = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             QueueMessage m = messages.get(i);
@@ -359,7 +371,19 @@ public final class BatchProcessor {
                         .add(new VisibilityControl.Change(m.receiptHandle(), seconds));
             }
         }
-        byQueue.forEach(visibility::change);
+        if (byQueue.isEmpty()) {
+            return;
+        }
+        // Best effort and bounded by the deadline: a message whose change does not happen comes back after the
+        // queue's visibility timeout instead.
+        Future<?> changing = threads.submit(() -> byQueue.forEach(visibility::change));
+        try {
+            changing.get(Math.max(0, deadline.remaining().minus(ANSWER_MARGIN).toNanos()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            changing.cancel(true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

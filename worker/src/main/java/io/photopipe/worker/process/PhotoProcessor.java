@@ -10,11 +10,16 @@ import io.photopipe.worker.messages.PhotoEvent;
 import io.photopipe.worker.ports.ObjectStore;
 import io.photopipe.worker.ports.PortException;
 import io.photopipe.worker.ports.ResultsPublisher;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Handles one photo event: makes and writes its renditions and status document, or deletes them for a removal.
  * Knows nothing of SQS or Lambda; classifies every ending into an {@link Outcome} and never throws.
  *
- * <p>Order of writes for a created photo: renditions first, then the {@link PhotoStatus} document, then the results
+ * <p>Order of writes for a created photo: renditions first (in parallel), then the {@link PhotoStatus} document, then the results
  * message. The status document is the commit point: the idempotency check trusts it, so a crash before it is written
  * simply makes the redelivery render again (to the same keys, with the same bytes).
  */
@@ -147,16 +152,19 @@ public final class PhotoProcessor {
         Map<String, PhotoStatus.Output> outputs = new LinkedHashMap<>();
         long bytesOut = 0;
         long pixelsOut = 0;
+        List<Runnable> puts = new ArrayList<>();
         for (RenderedImage image : result.outputs()) {
             String key = layout.renditionKey(event.key(), image.rendition());
             Map<String, String> meta = new LinkedHashMap<>(metadata);
             meta.put(META_RENDITION, image.rendition().name());
-            store.put(layout.outputBucket(), key, image.bytes(), image.contentType(), settings.cacheControl(), meta);
+            puts.add(() -> store.put(layout.outputBucket(), key, image.bytes(), image.contentType(),
+                    settings.cacheControl(), meta));
             outputs.put(image.rendition().name(), new PhotoStatus.Output(layout.outputBucket(), key,
                     image.contentType(), image.width(), image.height(), image.bytes().length));
             bytesOut += image.bytes().length;
             pixelsOut += (long) image.width() * image.height();
         }
+        putAll(puts);
         PhotoStatus ready = PhotoStatus.ready(event.bucket(), event.key(), source.eTag(), settings.presetsHash(),
                 outputs);
         writeStatus(event.key(), ready);
@@ -164,6 +172,38 @@ public final class PhotoProcessor {
         Work work = new Work(outputs.size(), source.bytes().length, bytesOut, result.source().pixels(), pixelsOut);
         return new Outcome.Done("rendered", outputs.size() + " renditions of " + result.source().width() + "x"
                 + result.source().height() + " " + result.source().format(), work);
+    }
+
+    /**
+     * The renditions' PUTs at once (they are independent; S3 latency then counts once per photo, not once per
+     * rendition). All of them finish, or fail, before the status document is written.
+     */
+    private static void putAll(List<Runnable> puts) {
+        if (puts.size() <= 1) {
+            puts.forEach(Runnable::run);
+            return;
+        }
+        List<Future<?>> running = new ArrayList<>(puts.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Runnable put : puts) {
+                running.add(threads.submit(put));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    running.forEach(r -> r.cancel(true));
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running.forEach(r -> r.cancel(true));
+            throw new PortException(PortException.S3_UNAVAILABLE, "interrupted while writing renditions", e);
+        }
     }
 
     private Outcome reject(PhotoEvent event, String eTag, String code, String reason, Work work) {

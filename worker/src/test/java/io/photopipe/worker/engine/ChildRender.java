@@ -25,6 +25,7 @@ public final class ChildRender {
         switch (args[0]) {
             case "large" -> large(Path.of(args[1]));
             case "watermark" -> watermark();
+            case "png" -> png(Path.of(args[1]), List.of(args).subList(2, args.length));
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -46,6 +47,15 @@ public final class ChildRender {
             }
         }
         System.out.println(out + " maxHeapMb=" + (Runtime.getRuntime().maxMemory() >> 20) + " peakHeapMb=" + (peak >> 20));
+    }
+
+    private static void png(Path dir, List<String> corpusFiles) throws Exception {
+        ImageEngine engine = TestImages.engine();
+        for (String name : corpusFiles) {
+            RenderResult r = engine.render(TestImages.corpus(name), List.of(TestImages.png("p", 300, 300, Fit.FIT)));
+            Files.write(dir.resolve(name + ".png"), r.outputs().getFirst().bytes());
+        }
+        System.out.println("decoder=" + io.photopipe.worker.engine.internal.TurboJpeg.jpegDecoder());
     }
 
     private static void watermark() throws Exception {

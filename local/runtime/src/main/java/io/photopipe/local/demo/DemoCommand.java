@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * S3 notifications, the queue, the event source mapping and the worker (child JVMs with the real Lambda runtime
  * client) process them, re-processes the library as a backfill, then prints a summary and writes an HTML gallery.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "photopipe demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs the whole pipeline offline on the sample photos and ends by itself with a summary "
                 + "(photos, renditions, failures with reasons, throughput, latency percentiles, cold starts) and an "
                 + "HTML gallery of each original beside its renditions."},
@@ -59,6 +59,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "give up waiting for a phase after this long (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "cap the worker's concurrent environments (default: the settings' worker.maxConcurrency, "
+                    + "at most max(2, CPU cores) so cold starts do not starve each other on a small machine)")
+    Integer maxConcurrency;
+
     @Option(names = "--in-process", description = "run the worker in this JVM (faster start, less faithful)")
     boolean inProcess;
 
@@ -68,19 +73,24 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long started = System.nanoTime();
         Path root = LocalOptions.findProjectRoot(Path.of(""));
-        PipelineSettings settings = LocalCommand.loadSettings(root, settingsFile);
+        PipelineSettings settings = withConcurrency(LocalCommand.loadSettings(root, settingsFile), maxConcurrency);
         Path library = photos != null ? photos : root.resolve("samples").resolve("photos");
         if (!Files.isDirectory(library)) {
             System.err.println("photopipe demo: no sample photos at " + library + " (pass --photos DIR)");
             return 2;
         }
         Path data = (dataDir != null ? dataDir : root.resolve(".photopipe").resolve("demo")).toAbsolutePath();
-        deleteRecursively(data);
+        if (!emptyDemoDirectory(data)) {
+            System.err.println("photopipe demo: refusing to empty " + data + ": it is not empty and not a demo "
+                    + "directory (no " + MARKER + " file); pass a new or empty --data-dir");
+            return 2;
+        }
         LocalOptions options = LocalOptions.ephemeral(root, data.resolve("stack"))
                 .withFunctionMode(inProcess ? LambdaOptions.Mode.IN_PROCESS : LambdaOptions.Mode.CHILD_JVM);
 
         out.println("photopipe demo: starting a fresh local stack in " + data);
-        try (LocalStack stack = LocalStack.start(settings, options)) {
+        LocalStack stack = LocalStack.start(settings, options);
+        try {
             stack.describe().forEach(l -> out.println("  " + l));
             boolean terminal = System.console() != null;
             DemoRun.Report report = new DemoRun(stack, library, data, !noBackfill, Duration.ofSeconds(timeoutSeconds),
@@ -89,17 +99,32 @@ public final class DemoCommand implements Callable<Integer> {
             List<String> summary = summary(report, settings, total);
             out.println();
             summary.forEach(out::println);
-            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary);
+            Path page = Gallery.write(data.resolve("gallery"), stack.s3().client(), settings, report, summary,
+                    library.resolve("ATTRIBUTION.md"));
             out.println();
             out.println("Gallery: " + page.toUri());
             if (!report.unexpected().isEmpty()) {
                 out.println();
                 out.println("UNEXPECTED:");
                 report.unexpected().forEach(u -> out.println("  - " + u));
+                out.println("Function logs (START/END/REPORT and the worker's output): " + options.dataDir()
+                        .resolve("logs"));
                 return 1;
             }
             return 0;
+        } finally {
+            stack.close(Duration.ofSeconds(2));
         }
+    }
+
+    /** The settings with the worker's maximum concurrency capped as {@code --max-concurrency} says. */
+    static PipelineSettings withConcurrency(PipelineSettings s, Integer requested) {
+        int cap = requested != null ? requested
+                : Math.min(s.worker().maxConcurrency(), Math.max(2, Runtime.getRuntime().availableProcessors()));
+        PipelineSettings.Worker w = s.worker();
+        return new PipelineSettings(s.bucket(), s.inputPrefix(), s.outputBucket(), s.outputPrefix(), s.queue(),
+                new PipelineSettings.Worker(w.memoryMb(), w.timeoutSeconds(), w.batchSize(), w.batchingWindowSeconds(),
+                        cap, w.architecture()), s.limits(), s.jpegBackground(), s.renditions(), s.api());
     }
 
     static List<String> summary(DemoRun.Report r, PipelineSettings settings, Duration total) {
@@ -129,8 +154,8 @@ public final class DemoCommand implements Callable<Integer> {
         if (!failures.isEmpty()) {
             lines.add("  failures (reasons from the DLQ message attributes):");
             for (PhotoRecord f : failures) {
-                lines.add("    " + f.key() + " -> " + (f.dlqReason() != null ? f.dlqReason()
-                        : f.status().reasonCode() + ": " + f.status().reason()));
+                lines.add("    " + f.key() + " -> " + f.status().reasonCode() + ": "
+                        + (f.dlqReason() != null ? f.dlqReason() : f.status().reason() + " (not found in the DLQ)"));
             }
         }
         lines.add(String.format(Locale.ROOT, "  total time   %.1f s (start of the stack to the end of the last phase)",
@@ -144,15 +169,33 @@ public final class DemoCommand implements Callable<Integer> {
                 + " [" + what + "]";
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+    /** Marks a directory the demo made, so a later run may empty it and nothing else. */
+    static final String MARKER = ".photopipe-demo";
+
+    /**
+     * Empties the demo's directory for a fresh run: only when it is new, empty, or carries the demo's marker (so a
+     * mistyped {@code --data-dir} never deletes someone's files). Leaves the marker.
+     *
+     * @return false when the directory is someone else's
+     */
+    static boolean emptyDemoDirectory(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            boolean empty;
+            try (Stream<Path> entries = Files.list(dir)) {
+                empty = entries.findAny().isEmpty();
+            }
+            if (!empty && !Files.exists(dir.resolve(MARKER))) {
+                return false;
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
             }
         }
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(MARKER), "made by ./photopipe demo; emptied by the next run\n");
+        return true;
     }
 
     public static void main(String[] args) {

@@ -204,7 +204,8 @@ public final class EventSourceMapping implements AutoCloseable {
             if (!stoppedIdle) {
                 pollers.decrementAndGet();
                 if (running) {
-                    addPoller(); // a poller that failed is replaced
+                    pause(Duration.ofSeconds(1)); // a poller that failed is replaced, without spinning on a fault
+                    addPoller();
                 }
             }
         }

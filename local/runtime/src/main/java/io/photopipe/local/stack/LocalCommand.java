@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./photopipe local}: starts the local stack and keeps it running, with live metrics, until Ctrl-C. */
-@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "photopipe local", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Starts the whole pipeline offline in this process and keeps it running until Ctrl-C: S3 with "
                 + "event notifications, SQS with the upload queue and its DLQ, the worker function behind Lambda's SQS "
                 + "event source mapping (child JVMs running the real Lambda runtime client) and the upload API.",
@@ -83,11 +83,13 @@ public final class LocalCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             out.println();
             out.println("stopping (objects, queued messages and pending notifications stay in "
                     + stack.options().dataDir() + ")");
-            stack.close();
+            stack.close(Duration.ofSeconds(2));
             stopped.countDown();
         }, "photopipe-local-shutdown"));
 
@@ -105,6 +107,9 @@ public final class LocalCommand implements Callable<Integer> {
             try {
                 line = stack.metrics().line();
             } catch (RuntimeException e) {
+                if (stopping.get()) {
+                    break;
+                }
                 line = "metrics unavailable: " + e.getMessage();
             }
             if (terminal) {

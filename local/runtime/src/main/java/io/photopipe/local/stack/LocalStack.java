@@ -97,8 +97,7 @@ public final class LocalStack implements AutoCloseable {
         sqs = keep(EmbeddedSqs.start(new EmbeddedSqs.Options(options.host(), options.sqsPort(), data.resolve("sqs"))));
         PipelineSettings.Queue q = settings.queue();
         queues = sqs.createQueueWithDlq(q.name(), q.dlqName(), q.maxReceiveCount(), q.visibilityTimeoutSeconds());
-        sqs.client().setQueueAttributes(b -> b.queueUrl(queues.queueUrl()).attributes(Map.of(
-                QueueAttributeName.MESSAGE_RETENTION_PERIOD, Integer.toString(q.retentionSeconds()))));
+        // queue.retentionSeconds is not set here: ElasticMQ ignores MessageRetentionPeriod (and warns about it).
         resultsQueueUrl = sqs.createQueue(q.resultsName(), Map.of());
 
         notifications = keep(NotificationService.start(data.resolve("notifications"), sqs.client(),
@@ -239,13 +238,16 @@ public final class LocalStack implements AutoCloseable {
         Map<QueueAttributeName, String> a = sqs.client().getQueueAttributes(b -> b.queueUrl(queues.queueUrl())
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
-        String dlq = sqs.client().getQueueAttributes(b -> b.queueUrl(queues.dlqUrl())
-                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-                .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+        // The DLQ's depth counts messages someone is looking at (received, not visible) too.
+        Map<QueueAttributeName, String> d = sqs.client().getQueueAttributes(b -> b.queueUrl(queues.dlqUrl())
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        long dlq = parse(d.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + parse(d.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
         LambdaStats.FunctionStats w = lambda.stats().function(WORKER_FUNCTION);
         NotificationService.Stats n = notifications.stats();
         return new StackMetrics(parse(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
-                parse(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)), parse(dlq),
+                parse(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)), dlq,
                 ageTracker == null ? Duration.ZERO : ageTracker.oldestAge(), w.environments(), w.busy(),
                 w.maxEnvironments(), w.invocations(), w.errors(), w.coldStarts(),
                 esm == null ? 0 : esm.stats().batches(), n.pending(), n.sent());
@@ -279,14 +281,39 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops everything, newest first. Objects, queued messages and pending notifications stay on disk. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        close(null);
+    }
+
+    /**
+     * Like {@link #close()}, but waits at most {@code sqsGrace} for SQS to stop (null: as long as it takes).
+     * ElasticMQ finishes in-flight long polls (up to 20 s) before it stops; its messages are already on disk
+     * ({@code WRITE_DELAY=0}), so a command that exits right after need not wait. Tests that restart a stack in
+     * the same JVM use {@link #close()}.
+     */
+    public synchronized void close(Duration sqsGrace) {
         while (!closeables.isEmpty()) {
             AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", c, e.toString());
+            if (c == sqs && sqsGrace != null) {
+                Thread stopper = Thread.ofPlatform().daemon().name("photopipe-sqs-stop").start(() -> closeQuietly(c));
+                try {
+                    if (!stopper.join(sqsGrace)) {
+                        LOG.info("SQS still finishing long polls; not waiting (its data is on disk)");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else {
+                closeQuietly(c);
             }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", c, e.toString());
         }
     }
 }

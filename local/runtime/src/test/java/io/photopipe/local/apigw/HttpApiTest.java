@@ -111,6 +111,26 @@ class HttpApiTest {
     }
 
     @Test
+    void theEventAndResponseRoundTripThroughTheRealRuntimeClient() throws Exception {
+        try (LocalLambda child = LocalLambda.start(LambdaOptions.defaults());
+             HttpApi front = HttpApi.start("127.0.0.1", 0, child, "api")) {
+            child.register(TestFunctions.function("api", ApiEchoHandler.class, 30));
+            HttpResponse<byte[]> echo = send(HttpRequest.newBuilder(at(front, "/p?q=1")).header("X-A", "b")
+                    .POST(HttpRequest.BodyPublishers.ofString("hi")));
+            assertThat(echo.statusCode()).isEqualTo(200);
+            JsonNode e = JSON.readTree(echo.body());
+            assertThat(e.at("/queryStringParameters/q").asText()).isEqualTo("1");
+            assertThat(e.at("/headers/x-a").asText()).isEqualTo("b");
+            assertThat(e.at("/requestContext/http/method").asText()).isEqualTo("POST");
+            assertThat(e.get("body").asText()).isEqualTo("hi");
+            HttpResponse<byte[]> cookies = send(HttpRequest.newBuilder(at(front, "/cookies")).GET());
+            assertThat(cookies.statusCode()).isEqualTo(201);
+            assertThat(cookies.headers().allValues("set-cookie")).containsExactly("a=1; Path=/", "b=2");
+            assertThat(send(HttpRequest.newBuilder(at(front, "/fail")).GET()).statusCode()).isEqualTo(502);
+        }
+    }
+
+    @Test
     void jsonWithoutAStatusCodeIsInferredAs200Json() throws Exception {
         HttpResponse<byte[]> r = send(HttpRequest.newBuilder(at(raw, "/anything")).GET());
         assertThat(r.statusCode()).isEqualTo(200);

@@ -53,15 +53,19 @@ class EventSourceMappingChildJvmTest {
 
     @Test
     void partialBatchResponsesRoundTripThroughTheRuntimeClient() {
-        QueuePair q = queues(server, "ric", 1, 3);
+        // a visibility timeout far above the invocation (cold start included), as AWS requires: a receipt handle
+        // that expired before the delete would make the batch come back
+        QueuePair q = queues(server, "ric", 1, 60);
         send(sqs, q.queueUrl(), "ok-1", "fail", "ok-2");
         try (EventSourceMapping esm = map("ric", q, 10)) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(List.of(depth(sqs, q.queueUrl()), depth(sqs, q.dlqUrl())))
-                    .as("queue and DLQ depth; %s; %s", esm.stats(), lambda.stats().function("ric"))
-                    .containsExactly(0L, 1L));
-            assertThat(esm.stats().deleted()).isEqualTo(2);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(esm.stats().deleted())
+                    .as("%s; %s", esm.stats(), lambda.stats().function("ric")).isEqualTo(2));
+            assertThat(esm.stats().returned()).isEqualTo(1);
+            assertThat(esm.stats().deleteFailures()).isZero();
+            // the reported failure stays on the queue (in flight until its visibility timeout ends)
+            assertThat(depth(sqs, q.queueUrl())).isEqualTo(1);
         }
-        assertThat(drain(sqs, q.dlqUrl())).containsExactly("fail");
+        assertThat(deliveredBodies(q)).containsExactlyInAnyOrder("ok-1", "fail", "ok-2");
     }
 
     @Test

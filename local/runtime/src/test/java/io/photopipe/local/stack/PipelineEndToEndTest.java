@@ -57,8 +57,8 @@ class PipelineEndToEndTest {
     @AfterAll
     static void stop() {
         if (stack != null) {
-            stack.close();
-        }
+            stack.close(Duration.ofSeconds(2)); // last stack of this JVM (one fork per class): no need to wait
+        }                                       // for ElasticMQ's in-flight long polls
     }
 
     /** Every rendition of the settings exists and is not empty; the status lists them all. */

@@ -33,7 +33,8 @@ class RestartPersistenceTest {
                     && first.metrics().notificationsPending() == 0);
         }
 
-        try (LocalStack second = LocalStack.start(SETTINGS, options)) {
+        LocalStack second = LocalStack.start(SETTINGS, options);
+        try {
             for (String key : keys) {
                 assertThat(second.s3().client().getObjectAsBytes(b -> b.bucket(SETTINGS.bucket()).key(key))
                         .asByteArray()).isEqualTo(photo("testorig.jpg"));
@@ -53,6 +54,8 @@ class RestartPersistenceTest {
                         .state()).isEqualTo(PhotoStatus.State.READY);
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> second.metrics().idle());
+        } finally {
+            second.close(Duration.ofSeconds(2)); // the last stack of this JVM (one fork per test class)
         }
     }
 }

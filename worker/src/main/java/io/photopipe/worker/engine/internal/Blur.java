@@ -115,13 +115,12 @@ final class Blur {
         }
     }
 
+    /** Red and blue in two 16-bit lanes, green alone: the weights sum to 16, so lanes never overflow. */
     private static int taps(int a, int b, int c, int d, int e) {
-        int r = (((a >> 16) & 0xFF) + 4 * ((b >> 16) & 0xFF) + 6 * ((c >> 16) & 0xFF) + 4 * ((d >> 16) & 0xFF)
-                + ((e >> 16) & 0xFF) + 8) >> 4;
-        int g = (((a >> 8) & 0xFF) + 4 * ((b >> 8) & 0xFF) + 6 * ((c >> 8) & 0xFF) + 4 * ((d >> 8) & 0xFF)
-                + ((e >> 8) & 0xFF) + 8) >> 4;
-        int bl = ((a & 0xFF) + 4 * (b & 0xFF) + 6 * (c & 0xFF) + 4 * (d & 0xFF) + (e & 0xFF) + 8) >> 4;
-        return (c & 0xFF000000) | r << 16 | g << 8 | bl;
+        int rb = (a & 0xFF00FF) + 4 * (b & 0xFF00FF) + 6 * (c & 0xFF00FF) + 4 * (d & 0xFF00FF) + (e & 0xFF00FF)
+                + 0x80008;
+        int g = (a & 0xFF00) + 4 * (b & 0xFF00) + 6 * (c & 0xFF00) + 4 * (d & 0xFF00) + (e & 0xFF00) + 0x800;
+        return (c & 0xFF000000) | ((rb >>> 4) & 0xFF00FF) | ((g >>> 4) & 0xFF00);
     }
 
     private static int clampI(int v, int n) {

@@ -80,8 +80,19 @@ public final class Decoder {
      * Decodes the first frame, keeping every {@code subsampling}-th pixel in both directions (ImageIO source
      * subsampling: the full-size image is never held in memory), as sRGB {@link Pixels}.
      */
-    public static Pixels decode(byte[] photo, Probe probe, int subsampling) throws PhotoRejectedException {
+    public static Pixels decode(byte[] photo, Probe probe, int subsampling, double minScale)
+            throws PhotoRejectedException {
         Sniffer.Format format = probe.format();
+        if (format == Sniffer.Format.JPEG) {
+            Pixels fast = TurboJpeg.decode(photo, minScale);
+            if (fast != null) {
+                byte[] icc = probe.metadata().jpegIcc();
+                if (icc != null) {
+                    applyProfile(fast, icc);
+                }
+                return fast;
+            }
+        }
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         try (ImageInputStream in = new ByteArrayImageInputStream(photo)) {
@@ -102,8 +113,9 @@ public final class Decoder {
         }
         for (String w : warnings) {
             String lower = w.toLowerCase(Locale.ROOT);
-            // libjpeg reports missing data as a warning and fills the rest with grey
-            if (lower.contains("premature end") || lower.contains("truncated") || lower.contains("corrupt")) {
+            // libjpeg reports missing data as a warning and fills the rest with grey; other warnings (such as
+            // "Corrupt JPEG data: 2 extraneous bytes before marker", common from cameras) leave the image intact
+            if (lower.contains("premature end") || lower.contains("truncated")) {
                 throw new PhotoRejectedException(PhotoRejectedException.TRUNCATED, "the " + name(format)
                         + " file ends before its image data does (" + w.strip() + "); upload it again");
             }
@@ -113,6 +125,24 @@ public final class Decoder {
         } catch (RuntimeException e) {
             throw failure(format, "colour data", e);
         }
+    }
+
+    /** Converts pixels tagged with an RGB profile other than sRGB to sRGB; unusable profiles are ignored. */
+    private static void applyProfile(Pixels pixels, byte[] icc) {
+        try {
+            ICC_Profile profile = ICC_Profile.getInstance(icc);
+            if (profile.getColorSpaceType() == ColorSpace.TYPE_RGB && !isSrgb(profile)) {
+                IccConverter.of(profile).apply(pixels);
+            }
+        } catch (IllegalArgumentException e) {
+            // a broken profile: show the pixels as sRGB, as browsers do
+        }
+    }
+
+    /** sRGB variants (IEC61966-2.1 and friends) are recognised by their description; converting them is a no-op. */
+    private static boolean isSrgb(ICC_Profile profile) {
+        byte[] desc = profile.getData(ICC_Profile.icSigProfileDescriptionTag);
+        return desc != null && new String(desc, java.nio.charset.StandardCharsets.ISO_8859_1).contains("sRGB");
     }
 
     private static IIOReadWarningListener collect(List<String> warnings) {

@@ -3,6 +3,7 @@ package io.photopipe.worker.engine.internal;
 import io.photopipe.core.ImageFormat;
 import io.photopipe.core.SettingsException;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,7 +39,7 @@ public final class Encoder {
      * Encodes straight (not premultiplied) ARGB ints; {@code alpha} false means opaque RGB.
      */
     public static byte[] encode(int[] argb, int w, int h, boolean alpha, ImageFormat format, double quality) {
-        BufferedImage image = Watermark.wrap(argb, w, h, alpha && format.supportsAlpha());
+        BufferedImage image = interleaved(argb, w, h, alpha && format.supportsAlpha());
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.id());
         if (!writers.hasNext()) {
             throw new SettingsException("format", "no ImageIO writer for " + format.id() + " is installed");
@@ -71,6 +72,33 @@ public final class Encoder {
             writer.dispose();
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The pixels as {@code TYPE_3BYTE_BGR} (or {@code TYPE_4BYTE_ABGR}): the JDK's writers copy those rows with
+     * byte-to-byte raster copies, about twice as fast as converting packed ints pixel by pixel.
+     */
+    static BufferedImage interleaved(int[] argb, int w, int h, boolean alpha) {
+        BufferedImage image = new BufferedImage(w, h, alpha ? BufferedImage.TYPE_4BYTE_ABGR : BufferedImage.TYPE_3BYTE_BGR);
+        byte[] data = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        int n = w * h;
+        if (alpha) {
+            for (int i = 0, j = 0; i < n; i++, j += 4) {
+                int p = argb[i];
+                data[j] = (byte) (p >>> 24);
+                data[j + 1] = (byte) p;
+                data[j + 2] = (byte) (p >> 8);
+                data[j + 3] = (byte) (p >> 16);
+            }
+        } else {
+            for (int i = 0, j = 0; i < n; i++, j += 3) {
+                int p = argb[i];
+                data[j] = (byte) p;
+                data[j + 1] = (byte) (p >> 8);
+                data[j + 2] = (byte) (p >> 16);
+            }
+        }
+        return image;
     }
 
     private static String lossyType(String[] types, double quality) {

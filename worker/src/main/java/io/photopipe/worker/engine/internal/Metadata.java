@@ -18,9 +18,11 @@ import java.util.zip.Inflater;
  * (the JDK's PNG reader ignores it; TwelveMonkeys' JPEG reader already converts embedded profiles to sRGB).
  *
  * @param orientation EXIF orientation 1 to 8 (1 when absent or unreadable)
- * @param iccProfile  an ICC profile the decoder will not apply, or null
+ * @param iccProfile  an ICC profile ImageIO's decoder will not apply (PNG iCCP), or null
+ * @param jpegIcc     a JPEG's embedded ICC profile (APP2 chunks joined), which TwelveMonkeys applies itself but the
+ *                    native fast path must apply; null when absent
  */
-public record Metadata(int orientation, byte[] iccProfile) {
+public record Metadata(int orientation, byte[] iccProfile, byte[] jpegIcc) {
 
     private static final int TAG_ORIENTATION = TIFF.TAG_ORIENTATION;
     private static final int MAX_ICC = 4 << 20;
@@ -29,14 +31,14 @@ public record Metadata(int orientation, byte[] iccProfile) {
     public static Metadata of(byte[] b, Sniffer.Format format) {
         try {
             return switch (format) {
-                case JPEG -> new Metadata(orientation(jpegExif(b)), null);
-                case TIFF -> new Metadata(orientation(new Slice(b, 0, b.length)), null);
-                case WEBP -> new Metadata(orientation(webpExif(b)), null);
+                case JPEG -> new Metadata(orientation(jpegExif(b)), null, jpegIcc(b));
+                case TIFF -> new Metadata(orientation(new Slice(b, 0, b.length)), null, null);
+                case WEBP -> new Metadata(orientation(webpExif(b)), null, null);
                 case PNG -> png(b);
-                default -> new Metadata(1, null);
+                default -> new Metadata(1, null, null);
             };
         } catch (IOException | RuntimeException e) {
-            return new Metadata(1, null);
+            return new Metadata(1, null, null);
         }
     }
 
@@ -77,6 +79,48 @@ public record Metadata(int orientation, byte[] iccProfile) {
             p += 2 + len;
         }
         return null;
+    }
+
+    /** APP2 "ICC_PROFILE\0" chunks (sequence number, count, data), joined in order; null if absent or broken. */
+    private static byte[] jpegIcc(byte[] b) {
+        byte[][] chunks = null;
+        int p = 2;
+        while (p + 4 <= b.length) {
+            if ((b[p] & 0xFF) != 0xFF) {
+                return null;
+            }
+            int marker = b[p + 1] & 0xFF;
+            if (marker == 0xFF) {
+                p++;
+                continue;
+            }
+            if (marker == 0xDA || marker == 0xD9) {
+                break;
+            }
+            int len = u16be(b, p + 2);
+            if (marker == 0xE2 && len > 16 && ascii(b, p + 4, "ICC_PROFILE\0") && p + 2 + len <= b.length) {
+                int seq = b[p + 16] & 0xFF;
+                int count = b[p + 17] & 0xFF;
+                if (chunks == null) {
+                    chunks = new byte[Math.max(1, count)][];
+                }
+                if (seq >= 1 && seq <= chunks.length) {
+                    chunks[seq - 1] = java.util.Arrays.copyOfRange(b, p + 18, p + 2 + len);
+                }
+            }
+            p += 2 + len;
+        }
+        if (chunks == null) {
+            return null;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] c : chunks) {
+            if (c == null) {
+                return null;
+            }
+            out.writeBytes(c);
+        }
+        return out.toByteArray();
     }
 
     private static Slice webpExif(byte[] b) {
@@ -127,7 +171,7 @@ public record Metadata(int orientation, byte[] iccProfile) {
             }
             p = data + len + 4;
         }
-        return new Metadata(orientation, srgb ? null : icc);
+        return new Metadata(orientation, srgb ? null : icc, null);
     }
 
     /** iCCP: name, NUL, compression method (0 = zlib), compressed profile. */

@@ -8,13 +8,14 @@ import java.util.List;
 
 /**
  * The geometry of a render, worked out from the header alone: for each rendition the output size and the part of
- * the upright source it shows, the decode-time subsampling every rendition can still be made from with at least 2x
- * oversampling, and the order (largest first) in which renditions are derived from each other.
+ * the upright source it shows, the decode-time reduction every rendition can still be made from with at least 2x
+ * oversampling (as an integer ImageIO subsampling, and as the smallest scale for DCT-domain scaling), and the order
+ * (largest first) in which renditions are derived from each other.
  *
  * <p>Fits: {@code fit} scales to fit inside the box and never enlarges; {@code cover} fills the box exactly, cropping
  * the centre (enlarging small photos); {@code exact} scales each side to the box, distorting if needed.
  */
-public record Plan(int subsampling, List<Step> steps) {
+public record Plan(int subsampling, double minScale, List<Step> steps) {
 
     /** Decode-time subsampling keeps at least this many source pixels per output pixel. */
     static final double OVERSAMPLING = 2.0;
@@ -39,15 +40,18 @@ public record Plan(int subsampling, List<Step> steps) {
     public static Plan of(int width, int height, List<Rendition> renditions) {
         List<Step> steps = new ArrayList<>();
         int subsampling = Integer.MAX_VALUE;
+        double minScale = 0;
         for (int i = 0; i < renditions.size(); i++) {
             Step s = step(i, renditions.get(i), width, height);
             steps.add(s);
+            minScale = Math.max(minScale, Math.min(1, OVERSAMPLING * Math.max(s.width / s.w, s.height / s.h)));
             int k = (int) Math.floor(Math.min(s.w / (OVERSAMPLING * s.width), s.h / (OVERSAMPLING * s.height)));
             subsampling = Math.min(subsampling, Math.max(1, k));
         }
         steps.sort(Comparator.comparingDouble(Step::scale).reversed()
                 .thenComparing(s -> s.fullFrame() ? 0 : 1));
-        return new Plan(renditions.isEmpty() ? 1 : subsampling, List.copyOf(steps));
+        return new Plan(renditions.isEmpty() ? 1 : subsampling, renditions.isEmpty() ? 1 : minScale,
+                List.copyOf(steps));
     }
 
     private static Step step(int index, Rendition r, int w, int h) {

@@ -4,6 +4,8 @@ package io.photopipe.worker.engine.internal;
  * Separable Catmull-Rom (bicubic, a = -0.5) resampling of {@link Pixels}, with the kernel widened by the scale
  * factor when shrinking so every source pixel contributes (no aliasing), fixed-point weights, and a source
  * rectangle so {@code cover} crops resample only what they keep. Premultiplied alpha is resampled like colour.
+ * Shrinking by 2x or more first halves the source with a 2x2 box filter (two channels per int operation) as many
+ * times as it stays at least the target size, like libvips' shrink-then-reduce: the cubic then only has a few taps.
  */
 public final class Resampler {
 
@@ -24,6 +26,16 @@ public final class Resampler {
         if (dw == src.width() && dh == src.height() && sx == 0 && sy == 0 && sw == src.width() && sh == src.height()) {
             return src;
         }
+        while (sw >= 2.0 * dw && sh >= 2.0 * dh && src.width() >= 2 && src.height() >= 2) {
+            src = halve(src);
+            sx /= 2;
+            sy /= 2;
+            sw /= 2;
+            sh /= 2;
+        }
+        if (dw == src.width() && dh == src.height() && sx == 0 && sy == 0 && sw == src.width() && sh == src.height()) {
+            return src;
+        }
         Weights wx = Weights.of(src.width(), sx, sw, dw);
         Weights wy = Weights.of(src.height(), sy, sh, dh);
         int firstRow = wy.minIndex();
@@ -35,73 +47,116 @@ public final class Resampler {
         return new Pixels(dw, dh, out, src.alpha());
     }
 
+    /**
+     * 2x2 box average; an odd last column or row is averaged with itself. Red/blue and alpha/green are summed as
+     * two 16-bit lanes of one int (four 8-bit values never exceed 1020).
+     */
+    static Pixels halve(Pixels src) {
+        int w = src.width();
+        int h = src.height();
+        int hw = (w + 1) / 2;
+        int hh = (h + 1) / 2;
+        int[] in = src.argb();
+        int[] out = new int[hw * hh];
+        for (int y = 0; y < hh; y++) {
+            int r0 = 2 * y * w;
+            int r1 = Math.min(2 * y + 1, h - 1) * w;
+            int o = y * hw;
+            for (int x = 0; x < hw; x++) {
+                int x0 = 2 * x;
+                int x1 = Math.min(x0 + 1, w - 1);
+                int a = in[r0 + x0];
+                int b = in[r0 + x1];
+                int c = in[r1 + x0];
+                int d = in[r1 + x1];
+                int rb = (a & 0xFF00FF) + (b & 0xFF00FF) + (c & 0xFF00FF) + (d & 0xFF00FF) + 0x20002;
+                int ag = ((a >>> 8) & 0xFF00FF) + ((b >>> 8) & 0xFF00FF) + ((c >>> 8) & 0xFF00FF)
+                        + ((d >>> 8) & 0xFF00FF) + 0x20002;
+                out[o + x] = ((rb >>> 2) & 0xFF00FF) | ((ag >>> 2) & 0xFF00FF) << 8;
+            }
+        }
+        return new Pixels(hw, hh, out, src.alpha());
+    }
+
+    /*
+     * The loops below carry two channels per long: red at bit 32 and blue at bit 0 (alpha and green likewise).
+     * Weights are signed (the cubic has negative lobes), but two's complement sums stay exact: the low lane is read
+     * back as a signed int and subtracted before the high lane is shifted down.
+     */
+
     private static void horizontal(Pixels src, Weights w, int firstRow, int rows, int dw, int[] tmp) {
         int[] in = src.argb();
         int sw = src.width();
-        boolean alpha = src.alpha();
+        long[] rb = new long[sw];
+        long[] ag = new long[sw];
+        int[] start = w.start;
+        int[] count = w.count;
+        int[] offset = w.offset;
+        int[] weight = w.weight;
         for (int r = 0; r < rows; r++) {
             int rowStart = (firstRow + r) * sw;
+            for (int x = 0; x < sw; x++) {
+                int p = in[rowStart + x];
+                rb[x] = (p & 0xFF0000L) << 16 | (p & 0xFF);
+                ag[x] = (p & 0xFF000000L) << 8 | ((p >> 8) & 0xFF);
+            }
             int outStart = r * dw;
             for (int x = 0; x < dw; x++) {
-                int start = w.start[x];
-                int n = w.count[x];
-                int off = w.offset[x];
-                int a = HALF;
-                int red = HALF;
-                int g = HALF;
-                int b = HALF;
+                int s0 = start[x];
+                int n = count[x];
+                int off = offset[x];
+                long accRb = 0;
+                long accAg = 0;
                 for (int k = 0; k < n; k++) {
-                    int p = in[rowStart + start + k];
-                    int wt = w.weight[off + k];
-                    red += ((p >> 16) & 0xFF) * wt;
-                    g += ((p >> 8) & 0xFF) * wt;
-                    b += (p & 0xFF) * wt;
-                    if (alpha) {
-                        a += (p >>> 24) * wt;
-                    }
+                    long wt = weight[off + k];
+                    accRb += rb[s0 + k] * wt;
+                    accAg += ag[s0 + k] * wt;
                 }
-                tmp[outStart + x] = pack(a, red, g, b, alpha);
+                tmp[outStart + x] = pack(accRb, accAg);
             }
         }
     }
 
     private static void vertical(int[] tmp, int dw, int firstRow, Weights w, int dh, int[] out, boolean alpha) {
+        long[] accRb = new long[dw];
+        long[] accAg = new long[dw];
         for (int y = 0; y < dh; y++) {
-            int start = w.start[y] - firstRow;
+            java.util.Arrays.fill(accRb, 0);
+            java.util.Arrays.fill(accAg, 0);
+            int first = w.start[y] - firstRow;
             int n = w.count[y];
             int off = w.offset[y];
+            for (int k = 0; k < n; k++) {
+                long wt = w.weight[off + k];
+                int row = (first + k) * dw;
+                for (int x = 0; x < dw; x++) {
+                    int p = tmp[row + x];
+                    accRb[x] += ((p & 0xFF0000L) << 16 | (p & 0xFF)) * wt;
+                    accAg[x] += ((p & 0xFF000000L) << 8 | ((p >> 8) & 0xFF)) * wt;
+                }
+            }
             int outStart = y * dw;
             for (int x = 0; x < dw; x++) {
-                int a = HALF;
-                int red = HALF;
-                int g = HALF;
-                int b = HALF;
-                int idx = start * dw + x;
-                for (int k = 0; k < n; k++, idx += dw) {
-                    int p = tmp[idx];
-                    int wt = w.weight[off + k];
-                    red += ((p >> 16) & 0xFF) * wt;
-                    g += ((p >> 8) & 0xFF) * wt;
-                    b += (p & 0xFF) * wt;
-                    if (alpha) {
-                        a += (p >>> 24) * wt;
-                    }
-                }
-                out[outStart + x] = pack(a, red, g, b, alpha);
+                int p = pack(accRb[x], accAg[x]);
+                out[outStart + x] = alpha ? premultipliedSafe(p) : p | 0xFF000000;
             }
         }
     }
 
-    private static int pack(int a, int r, int g, int b, boolean alpha) {
-        int rr = clamp(r >> BITS);
-        int gg = clamp(g >> BITS);
-        int bb = clamp(b >> BITS);
-        if (!alpha) {
-            return 0xFF000000 | rr << 16 | gg << 8 | bb;
-        }
-        int aa = clamp(a >> BITS);
-        // premultiplied: colour never exceeds alpha (the cubic's overshoot could break that)
-        return aa << 24 | Math.min(rr, aa) << 16 | Math.min(gg, aa) << 8 | Math.min(bb, aa);
+    /** Rounds two lanes of fixed-point sums back to 8 bits each and packs them as ARGB. */
+    private static int pack(long accRb, long accAg) {
+        int lowB = (int) accRb;
+        int hiR = (int) ((accRb - lowB) >> 32);
+        int lowG = (int) accAg;
+        int hiA = (int) ((accAg - lowG) >> 32);
+        return clamp((hiA + HALF) >> BITS) << 24 | clamp((hiR + HALF) >> BITS) << 16
+                | clamp((lowG + HALF) >> BITS) << 8 | clamp((lowB + HALF) >> BITS);
+    }
+
+    /** Premultiplied: colour never exceeds alpha (the cubic's overshoot could break that). */
+    private static int premultipliedSafe(int p) {
+        int a = p >>> 24;
+        return a << 24 | Math.min((p >> 16) & 0xFF, a) << 16 | Math.min((p >> 8) & 0xFF, a) << 8 | Math.min(p & 0xFF, a);
     }
 
     private static int clamp(int v) {

@@ -318,11 +318,10 @@ public final class DemoRun {
             for (Message m : messages) {
                 MessageAttributeValue object = m.messageAttributes().get(MessageAttributes.OBJECT);
                 MessageAttributeValue reason = m.messageAttributes().get(MessageAttributes.REASON);
-                MessageAttributeValue code = m.messageAttributes().get(MessageAttributes.REASON_CODE);
                 if (object != null && wanted.containsKey(object.stringValue())) {
                     String key = wanted.remove(object.stringValue());
-                    records.put(key, records.get(key).withDlqReason((code == null ? "?" : code.stringValue()) + ": "
-                            + (reason == null ? "(no reason attribute)" : reason.stringValue())));
+                    records.put(key, records.get(key).withDlqReason(reason == null ? "(no reason attribute)"
+                            : reason.stringValue()));
                 }
             }
         }

@@ -26,7 +26,7 @@ public final class Gallery {
 
     /** Writes {@code dir/index.html} and the images; returns the page. */
     public static Path write(Path dir, S3Client s3, PipelineSettings settings, DemoRun.Report report,
-                             List<String> summary) throws IOException {
+                             List<String> summary, Path attribution) throws IOException {
         Files.createDirectories(dir.resolve("img"));
         StringBuilder html = new StringBuilder();
         html.append("""
@@ -34,7 +34,7 @@ public final class Gallery {
                 <html lang="en"><head><meta charset="utf-8"><title>photopipe demo</title>
                 <style>
                 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;background:#fafafa;color:#222}
-                h1{margin-bottom:.2rem} pre{background:#fff;border:1px solid #ddd;padding:1rem;overflow:auto}
+                h1{margin-bottom:.2rem} pre{background:#fff;border:1px solid #ddd;padding:1rem;white-space:pre-wrap}
                 .photo{background:#fff;border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}
                 .row{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-end}
                 figure{margin:0;text-align:center} figcaption{font-size:.8rem;color:#555;margin-top:.3rem}
@@ -94,7 +94,11 @@ public final class Gallery {
             }
             html.append("</div></div>\n");
         }
-        html.append("<p>Photo credits: see ATTRIBUTION.md next to the sample photos.</p></body></html>\n");
+        // The sample photos are CC-BY / CC-BY-SA: their credits go wherever they are shown.
+        if (attribution != null && Files.isRegularFile(attribution)) {
+            html.append("<h2>Photo credits</h2>\n<pre>").append(esc(Files.readString(attribution))).append("</pre>\n");
+        }
+        html.append("</body></html>\n");
         Path page = dir.resolve("index.html");
         Files.writeString(page, html);
         return page;
