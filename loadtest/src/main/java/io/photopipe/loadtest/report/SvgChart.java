@@ -76,13 +76,14 @@ public final class SvgChart {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "<svg class=\"chart\" viewBox=\"0 0 %d %d\" role=\"img\" "
                 + "aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">", W, H, Html.esc(title)));
-        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" class=\"ct\">%s</text>", LEFT, Html.esc(title)));
+        String heading = yUnit.isEmpty() ? title : title + " (" + yUnit + ")";
+        sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" class=\"ct\">%s</text>", LEFT, Html.esc(heading)));
         for (double y = 0; y <= top + step / 2; y += step) {
             double py = TOP + plotH - y / top * plotH;
             sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"grid\"/>",
                     LEFT, W - RIGHT, py, py));
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" class=\"yl\">%s</text>", LEFT - 6,
-                    py + 4, Html.esc(num(y) + (y == top ? " " + yUnit : ""))));
+                    py + 4, Html.esc(num(y))));
         }
         double xStep = niceStep(maxX, 8);
         for (double x = 0; x <= maxX + 1e-9; x += xStep) {
@@ -90,7 +91,7 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"xl\">%s</text>", px, H - 14,
                     Html.esc(num(x) + "s")));
         }
-        int legendX = LEFT + 30 + (int) (title.length() * 7.4);
+        int legendX = LEFT + 30 + (int) (heading.length() * 7.4);
         for (Series s : series) {
             StringBuilder d = new StringBuilder();
             boolean pen = false;
