@@ -3,6 +3,7 @@ package io.photopipe.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.OutputLayout;
 import io.photopipe.core.PhotoStatus;
 import io.photopipe.core.PipelineSettings;
@@ -47,7 +48,8 @@ class UploadPageBrowserTest {
     @BeforeAll
     static void start() {
         Chromium.assumeInstalled();
-        bed = TestBed.start();
+        // As the local stack runs it: anonymous (the stand-in for API Gateway has no authorizer)
+        bed = TestBed.start(env -> env.put(FunctionEnv.API_AUTH, "none"));
         http = LocalHttpApi.start(new ApiHandler(bed.api));
         browser = Chromium.start(files.resolve("profile"));
     }
