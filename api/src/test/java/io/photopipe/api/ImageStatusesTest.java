@@ -185,9 +185,7 @@ class ImageStatusesTest {
     @Test
     void afterItsTicketExpiredAPhotoAnswersForItsOwnerFromWhatWasSignedIntoIt() {
         byte[] photo = TestBed.photo("landscape.jpg");
-        JsonNode created = bed.createUpload("Old photo.jpg", "image/jpeg", photo.length);
-        String id = created.get("id").asText();
-        bed.upload(created.get("upload"), photo, Map.of());
+        String id = bed.createAndUpload("Old photo.jpg", "image/jpeg", photo).get("id").asText();
         workerMakesRenditions(id, "Old-photo.jpg", "thumb");
         expireTicket(id);
 

@@ -94,6 +94,14 @@ final class TestBed implements AutoCloseable {
         return json(response);
     }
 
+    /** Declares a photo as {@link #ALICE} and uploads it with its presigned PUT, which must succeed; the 201 body. */
+    JsonNode createAndUpload(String fileName, String contentType, byte[] bytes) {
+        JsonNode created = createUpload(fileName, contentType, bytes.length);
+        var response = upload(created.get("upload"), bytes, Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return created;
+    }
+
     /** Sends {@code bytes} to a presigned upload with a real HTTP client, as a browser or curl would. */
     java.net.http.HttpResponse<String> upload(JsonNode upload, byte[] bytes, Map<String, String> headerOverrides) {
         // Expect: 100-continue, as curl sends for large bodies: S3 answers a refused upload (403) before the body is

@@ -116,6 +116,28 @@ class UploadPageBrowserTest {
     }
 
     @Test
+    void manyPhotosPickedAtOnceAreQueuedAndAllArrive() throws IOException {
+        // The page asks for each upload URL only when its turn comes (3 at a time): all of them must get theirs
+        List<String> names = List.of("q1.jpg", "q2.jpg", "q3.jpg", "q4.jpg", "q5.jpg", "q6.jpg", "q7.jpg");
+        StringBuilder paths = new StringBuilder();
+        for (String name : names) {
+            Path file = files.resolve(name);
+            Files.write(file, TestBed.photo("landscape.jpg"));
+            paths.append(paths.isEmpty() ? "" : "\n").append(file);
+        }
+        browser.get(http.endpoint() + "/");
+
+        browser.findElement(By.id("files")).sendKeys(paths.toString());
+
+        await("every queued photo in S3").atMost(Duration.ofSeconds(60)).until(() -> bed.s3.client()
+                .listObjectsV2(b -> b.bucket("photopipe-photos").prefix("uploads/")).contents().stream()
+                .map(o -> o.key().substring(o.key().lastIndexOf('/') + 1)).filter(names::contains).distinct()
+                .count() == names.size());
+        await("every card waiting for renditions").atMost(Duration.ofSeconds(20)).until(() -> browser
+                .findElements(By.cssSelector("article.photo[data-state='processing']")).size() == names.size());
+    }
+
+    @Test
     void aRefusedFileShowsTheApisMessage() throws IOException {
         Path notes = files.resolve("notes.txt");
         Files.writeString(notes, "not a photo");
