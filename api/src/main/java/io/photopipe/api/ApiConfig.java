@@ -1,5 +1,6 @@
 package io.photopipe.api;
 
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.OutputLayout;
 import io.photopipe.core.SettingsException;
@@ -26,11 +27,15 @@ import java.util.regex.Pattern;
  * @param downloadUrlExpiry   lifetime of a presigned GET
  * @param publicBaseUrl       when not empty, object URLs are {@code <publicBaseUrl>/<key>} instead of presigned GETs
  * @param corsOrigins         origins the API answers CORS for; {@code *} for any
+ * @param auth                who may call: the identity every upload and status request must carry
+ * @param apiBaseUrl          the API's public base URL for its links, or "" for the domain API Gateway reports
+ * @param uploadsPerClientPerMinute uploads one client may start in any minute
  * @param s3Endpoint          the standard {@code AWS_ENDPOINT_URL_S3} (or {@code AWS_ENDPOINT_URL}) override, or null
  */
 public record ApiConfig(String bucket, String inputPrefix, String outputBucket, String outputPrefix,
                         long maxUploadBytes, List<String> allowedContentTypes, Duration uploadUrlExpiry,
-                        Duration downloadUrlExpiry, String publicBaseUrl, List<String> corsOrigins, URI s3Endpoint) {
+                        Duration downloadUrlExpiry, String publicBaseUrl, List<String> corsOrigins, ApiAuth auth,
+                        String apiBaseUrl, int uploadsPerClientPerMinute, URI s3Endpoint) {
 
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern CONTENT_TYPE = Pattern.compile("[a-z0-9][a-z0-9.+-]*/[a-z0-9][a-z0-9.+-]*");
@@ -58,12 +63,15 @@ public record ApiConfig(String bucket, String inputPrefix, String outputBucket, 
         }
         requireExpiry(uploadUrlExpiry, FunctionEnv.UPLOAD_URL_EXPIRY_SECONDS);
         requireExpiry(downloadUrlExpiry, FunctionEnv.DOWNLOAD_URL_EXPIRY_SECONDS);
-        publicBaseUrl = publicBaseUrl == null ? "" : publicBaseUrl.strip();
-        while (publicBaseUrl.endsWith("/")) {
-            publicBaseUrl = publicBaseUrl.substring(0, publicBaseUrl.length() - 1);
-        }
+        publicBaseUrl = withoutTrailingSlash(publicBaseUrl);
         require(publicBaseUrl.isEmpty() || isHttpUrl(publicBaseUrl), FunctionEnv.PUBLIC_BASE_URL,
                 "'" + publicBaseUrl + "' must be empty or an absolute http(s) URL such as https://cdn.example.com");
+        apiBaseUrl = withoutTrailingSlash(apiBaseUrl);
+        require(apiBaseUrl.isEmpty() || isHttpUrl(apiBaseUrl), FunctionEnv.API_BASE_URL,
+                "'" + apiBaseUrl + "' must be empty or an absolute http(s) URL such as https://api.photos.example.com");
+        require(auth != null, FunctionEnv.API_AUTH, "is required");
+        require(uploadsPerClientPerMinute >= 1 && uploadsPerClientPerMinute <= 1000,
+                FunctionEnv.UPLOADS_PER_CLIENT_PER_MINUTE, uploadsPerClientPerMinute + " must be from 1 to 1000");
         corsOrigins = corsOrigins == null ? List.of() : List.copyOf(corsOrigins);
         for (String origin : corsOrigins) {
             require(ORIGIN.matcher(origin).matches(), FunctionEnv.CORS_ORIGINS,
@@ -90,6 +98,10 @@ public record ApiConfig(String bucket, String inputPrefix, String outputBucket, 
                 Duration.ofSeconds(parseLong(env, FunctionEnv.DOWNLOAD_URL_EXPIRY_SECONDS)),
                 optional(env, FunctionEnv.PUBLIC_BASE_URL),
                 list(optional(env, FunctionEnv.CORS_ORIGINS)),
+                ApiAuth.parse(required(env, FunctionEnv.API_AUTH), FunctionEnv.API_AUTH),
+                optional(env, FunctionEnv.API_BASE_URL),
+                Math.clamp(parseLong(env, FunctionEnv.UPLOADS_PER_CLIENT_PER_MINUTE), Integer.MIN_VALUE,
+                        Integer.MAX_VALUE),
                 endpoint(env));
     }
 
@@ -107,6 +119,14 @@ public record ApiConfig(String bucket, String inputPrefix, String outputBucket, 
             }
         }
         return null;
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        String out = url == null ? "" : url.strip();
+        while (out.endsWith("/")) {
+            out = out.substring(0, out.length() - 1);
+        }
+        return out;
     }
 
     private static boolean isHttpUrl(String value) {

@@ -13,9 +13,17 @@ public enum ApiError {
     INVALID_CONTENT_TYPE(400, "invalid-content-type"),
     /** {@code size} is missing, not a whole number, or not positive. */
     INVALID_SIZE(400, "invalid-size"),
+    /**
+     * The API requires an identity (IAM or JWT, as deployed) and the request carried none: on AWS the authorizer
+     * refuses such requests first, so this means a route without one.
+     */
+    UNAUTHENTICATED(401, "unauthenticated"),
     /** No such route, or no photo with that id. */
     NOT_FOUND(404, "not-found"),
-    /** No photo with that id (or a malformed id). */
+    /**
+     * No photo with that id (or a malformed id), or one someone else uploaded: the answer is the same, so an id
+     * found in a log or a URL does not even confirm that a photo exists.
+     */
     IMAGE_NOT_FOUND(404, "image-not-found"),
     /** The id was issued but its upload URL expired before a photo arrived. */
     UPLOAD_EXPIRED(404, "upload-expired"),
@@ -27,6 +35,8 @@ public enum ApiError {
     REQUEST_TOO_LARGE(413, "request-too-large"),
     /** {@code contentType} is a content type the API is not configured to accept. */
     UNSUPPORTED_CONTENT_TYPE(415, "unsupported-content-type"),
+    /** The client started as many uploads in the last minute as it may; {@code Retry-After} says when to retry. */
+    TOO_MANY_UPLOADS(429, "too-many-uploads"),
     /** Anything unexpected; the details are in the function's log, under the request id. */
     INTERNAL(500, "internal-error");
 

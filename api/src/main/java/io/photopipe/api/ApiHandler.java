@@ -44,7 +44,12 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 .build();
     }
 
-    /** The event as a plain request: method, path below the stage, headers, decoded body, and the API's base URL. */
+    /**
+     * The event as a plain request: method, path below the stage, headers, decoded body, the caller as the
+     * authorizer established it, and the API's base URL from {@code requestContext.domainName} (the domain the
+     * request reached API Gateway on, always HTTPS) and the stage. The Host header is never used: a link built from
+     * it would point wherever the client said.
+     */
     static HttpRequest toRequest(APIGatewayV2HTTPEvent event) {
         APIGatewayV2HTTPEvent.RequestContext context = event.getRequestContext();
         String method = context != null && context.getHttp() != null ? context.getHttp().getMethod() : "GET";
@@ -59,12 +64,32 @@ public final class ApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             path = path.substring(stagePrefix.length());
         }
         Map<String, String> headers = event.getHeaders() == null ? Map.of() : event.getHeaders();
-        HttpRequest request = new HttpRequest(method, path, headers, body(event), "");
-        String host = request.header("Host")
-                .orElse(context != null && context.getDomainName() != null ? context.getDomainName() : "localhost");
-        // API Gateway always sets X-Forwarded-Proto; a local server without it speaks plain HTTP
-        String scheme = request.header("X-Forwarded-Proto").map(p -> p.split(",")[0].strip()).orElse("http");
-        return new HttpRequest(method, path, headers, request.body(), scheme + "://" + host + stagePrefix);
+        String domain = context == null ? null : context.getDomainName();
+        String baseUrl = domain == null || domain.isBlank() ? "" : "https://" + domain + stagePrefix;
+        return new HttpRequest(method, path, headers, body(event), baseUrl, identity(context));
+    }
+
+    /**
+     * Who the authorizer says is calling: a JWT authorizer's {@code iss} and {@code sub} claims, IAM
+     * authorization's principal ARN, or nobody
+     * (<a href="https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html">payload
+     * format 2.0</a>, {@code requestContext.authorizer}).
+     */
+    static Identity identity(APIGatewayV2HTTPEvent.RequestContext context) {
+        String sourceIp = context != null && context.getHttp() != null ? context.getHttp().getSourceIp() : "";
+        APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = context == null ? null : context.getAuthorizer();
+        if (authorizer != null && authorizer.getJwt() != null && authorizer.getJwt().getClaims() != null) {
+            Map<String, String> claims = authorizer.getJwt().getClaims();
+            String subject = claims.get("sub");
+            if (subject != null && !subject.isBlank()) {
+                return Identity.jwt(claims.get("iss"), subject, sourceIp);
+            }
+        }
+        if (authorizer != null && authorizer.getIam() != null && authorizer.getIam().getUserArn() != null
+                && !authorizer.getIam().getUserArn().isBlank()) {
+            return Identity.iam(authorizer.getIam().getUserArn(), sourceIp);
+        }
+        return Identity.anonymous(sourceIp);
     }
 
     private static String body(APIGatewayV2HTTPEvent event) {

@@ -12,9 +12,17 @@ import java.util.TreeMap;
  * @param path    the path below the API's base (stage prefix removed), starting with '/'
  * @param headers header values by lower-case name
  * @param body    the decoded body, "" when there is none
- * @param baseUrl the absolute URL of the API's root, without a trailing '/' (for links such as the status URL)
+ * @param baseUrl  the absolute URL of the API's root as API Gateway reports it ({@code requestContext.domainName} and
+ *                 the stage), without a trailing '/', or "" when unknown; never taken from the Host header
+ * @param identity who is calling, as the authorizer established it
  */
-public record HttpRequest(String method, String path, Map<String, String> headers, String body, String baseUrl) {
+public record HttpRequest(String method, String path, Map<String, String> headers, String body, String baseUrl,
+                          Identity identity) {
+
+    /** An anonymous request from nowhere in particular (tests, priming). */
+    public HttpRequest(String method, String path, Map<String, String> headers, String body, String baseUrl) {
+        this(method, path, headers, body, baseUrl, Identity.anonymous(""));
+    }
 
     public HttpRequest {
         method = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
@@ -30,6 +38,7 @@ public record HttpRequest(String method, String path, Map<String, String> header
         headers = java.util.Collections.unmodifiableMap(lower);
         body = body == null ? "" : body;
         baseUrl = baseUrl == null ? "" : baseUrl;
+        identity = identity == null ? Identity.anonymous("") : identity;
     }
 
     /** A header's value, by case-insensitive name. */

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * @param value the 26-character id
  */
 public record ImageId(String value) {
-    private static final char[] ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz".toCharArray();
+    private static final String DIGITS = "0123456789abcdefghjkmnpqrstvwxyz";
+    private static final char[] ALPHABET = DIGITS.toCharArray();
     /** A ULID's first character carries only 3 bits (48 + 80 = 128 = 3 + 25 x 5). */
     private static final Pattern FORM = Pattern.compile("[0-7][0-9a-hjkmnp-tv-z]{25}");
 
@@ -46,6 +47,21 @@ public record ImageId(String value) {
             out[i] = ALPHABET[digit];
         }
         return new ImageId(new String(out));
+    }
+
+    /** The smallest id of the millisecond {@code at}: every id made at or after it sorts after it. */
+    public static ImageId earliestAt(Instant at) {
+        return random(at, () -> 0L);
+    }
+
+    /** When the id was made (its first 48 bits), to the millisecond. */
+    public Instant createdAt() {
+        long millis = 0;
+        // The first 10 characters carry exactly the 48 time bits (3 + 9 x 5)
+        for (int i = 0; i < 10; i++) {
+            millis = millis * 32 + DIGITS.indexOf(value.charAt(i));
+        }
+        return Instant.ofEpochMilli(millis);
     }
 
     /** The id in a client's text, or empty when it is not exactly an id (no trimming, no case folding). */

@@ -22,21 +22,23 @@ final class ImageStatuses {
 
     private final ApiConfig config;
     private final ObjectStore store;
+    private final Tickets tickets;
     private final Clock clock;
 
     ImageStatuses(ApiConfig config, ObjectStore store, Clock clock) {
         this.config = config;
         this.store = store;
+        this.tickets = new Tickets(config, store);
         this.clock = clock;
     }
 
-    /** The answer's body: {@code status} is pending, ready or failed. */
-    Map<String, Object> lookup(String idText) {
+    /** The answer's body for {@code caller}: {@code status} is pending, ready or failed. */
+    Map<String, Object> lookup(String idText, Identity caller) {
         ImageId id = ImageId.parse(idText).orElseThrow(() -> new ApiException(ApiError.IMAGE_NOT_FOUND,
                 "'" + Uploads.printable(idText) + "' is not an image id (ids are the 26 characters POST /uploads "
                         + "returns)"));
-        UploadTicket ticket = store.readText(config.outputBucket(), UploadTicket.keyFor(config, id))
-                .map(UploadTicket::fromJson)
+        // Someone else's photo is answered like a photo that does not exist (see Tickets)
+        UploadTicket ticket = tickets.find(id, caller)
                 .orElseThrow(() -> new ApiException(ApiError.IMAGE_NOT_FOUND, "no image with id " + id));
 
         Optional<String> sourceETag = store.eTag(ticket.bucket(), ticket.key());
@@ -46,8 +48,8 @@ final class ImageStatuses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", id.value());
         if (sourceETag.isEmpty()) {
-            if (status.isPresent()) {
-                // The worker saw it, then the photo was deleted (and with it its renditions)
+            if (status.isPresent() || ticket.expiresAt() == null) {
+                // The worker saw it (or it was found without its ticket), then the photo was deleted
                 throw new ApiException(ApiError.IMAGE_NOT_FOUND, "image " + id + " was deleted");
             }
             if (clock.instant().isAfter(ticket.expiresAt().plus(LATE_UPLOAD_GRACE))) {
@@ -76,7 +78,12 @@ final class ImageStatuses {
             body.put("failedAt", String.valueOf(photo.at()));
             return body;
         }
-        body.put("original", url(ticket.bucket(), ticket.key()));
+        if (!caller.isAnonymous()) {
+            // The original only to its authenticated owner, and always presigned (never through publicBaseUrl): it
+            // keeps what renditions drop, such as the EXIF GPS position, and an anonymous id is a share link
+            body.put("original", store.presignGet(ticket.bucket(), ticket.key(), config.downloadUrlExpiry())
+                    .toString());
+        }
         Map<String, String> urls = new LinkedHashMap<>();
         Map<String, Object> details = new LinkedHashMap<>();
         photo.renditions().entrySet().stream()
@@ -95,7 +102,7 @@ final class ImageStatuses {
         body.put("renditions", urls);
         body.put("details", details);
         body.put("readyAt", String.valueOf(photo.at()));
-        if (config.publicBaseUrl().isEmpty()) {
+        if (config.publicBaseUrl().isEmpty() || body.containsKey("original")) {
             body.put("urlsExpireAt", clock.instant().plus(config.downloadUrlExpiry()).toString());
         }
         return body;

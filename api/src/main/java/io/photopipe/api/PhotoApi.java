@@ -1,6 +1,7 @@
 package io.photopipe.api;
 
 import io.photopipe.api.internal.Json;
+import io.photopipe.core.ApiAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -98,15 +99,40 @@ public final class PhotoApi {
         }
         if (path.equals("/uploads")) {
             requireMethod(method, "POST", "POST");
-            Uploads.Created created = uploads.create(request.body(), request.baseUrl());
+            Uploads.Created created = uploads.create(request.body(), baseUrl(request), caller(request));
             return json(201, created).withHeader("Location", created.statusUrl());
         }
         if (path.startsWith(IMAGES) && path.indexOf('/', IMAGES.length()) < 0 && path.length() > IMAGES.length()) {
             requireMethod(method, "GET", "GET");
-            return json(200, statuses.lookup(path.substring(IMAGES.length())));
+            return json(200, statuses.lookup(path.substring(IMAGES.length()), caller(request)));
         }
         throw new ApiException(ApiError.NOT_FOUND, "no route " + method + " " + Uploads.printable(path)
                 + "; the API has POST /uploads, GET /images/{id} and the page at GET /");
+    }
+
+    /**
+     * The caller as the configured authorization requires it. Without authorization every caller is anonymous (an
+     * identity in the event would mean nothing); with it, a request without that identity is refused, so a route
+     * that lost its authorizer fails closed instead of answering anonymously.
+     */
+    private Identity caller(HttpRequest request) {
+        Identity identity = request.identity();
+        if (config.auth() == ApiAuth.NONE) {
+            return Identity.anonymous(identity.sourceIp());
+        }
+        if (identity.kind() != config.auth()) {
+            throw new ApiException(ApiError.UNAUTHENTICATED, "this API needs " + (config.auth() == ApiAuth.IAM
+                    ? "SigV4-signed requests of an IAM principal allowed execute-api:Invoke"
+                    : "an Authorization: Bearer <token> from its OpenID Connect issuer")
+                    + "; the request carried no such identity", Map.of("WWW-Authenticate",
+                    config.auth() == ApiAuth.IAM ? "AWS4-HMAC-SHA256" : "Bearer"));
+        }
+        return identity;
+    }
+
+    /** Links start with the configured public base URL, else with the domain API Gateway reports; never Host. */
+    private String baseUrl(HttpRequest request) {
+        return config.apiBaseUrl().isEmpty() ? request.baseUrl() : config.apiBaseUrl();
     }
 
     private static void requireMethod(String method, String expected, String allow, String... alsoAllowed) {

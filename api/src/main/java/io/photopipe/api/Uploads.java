@@ -23,12 +23,16 @@ final class Uploads {
 
     private final ApiConfig config;
     private final ObjectStore store;
+    private final Tickets tickets;
+    private final UploadRateLimit rateLimit;
     private final Clock clock;
     private final RandomGenerator random;
 
     Uploads(ApiConfig config, ObjectStore store, Clock clock, RandomGenerator random) {
         this.config = config;
         this.store = store;
+        this.tickets = new Tickets(config, store);
+        this.rateLimit = new UploadRateLimit(config, store);
         this.clock = clock;
         this.random = random;
     }
@@ -41,7 +45,8 @@ final class Uploads {
     record Upload(String method, String url, Map<String, String> headers, Map<String, String> fields) {
     }
 
-    Created create(String body, String baseUrl) {
+    /** Hands {@code caller} a presigned upload for what {@code body} declares; its links start with {@code baseUrl}. */
+    Created create(String body, String baseUrl, Identity caller) {
         if (body.length() > MAX_BODY_CHARS) {
             throw new ApiException(ApiError.REQUEST_TOO_LARGE, "the request body is " + body.length()
                     + " characters; an upload request is a small JSON object of at most " + MAX_BODY_CHARS);
@@ -52,18 +57,19 @@ final class Uploads {
         long size = size(json.get("size"));
 
         Instant now = clock.instant();
+        rateLimit.check(caller, now);
         for (int attempt = 1; ; attempt++) {
             ImageId id = ImageId.random(now, random);
             String fileName = FileNames.sanitise(declaredName, contentType);
             String key = config.inputPrefix() + id.value() + "/" + fileName;
             ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(), key, contentType, size,
-                    config.uploadUrlExpiry());
+                    Tickets.ownerMetadata(caller), UploadExpiry.forSize(size, config.uploadUrlExpiry()));
             UploadTicket ticket = new UploadTicket(id.value(), config.bucket(), key, fileName, contentType, size, now,
-                    presigned.expiresAt());
+                    presigned.expiresAt(), caller.owner());
             // The record is created only if absent: even if two environments restored from one SnapStart snapshot
             // drew the same random bits, two uploads could never share an id (and so a key)
-            if (store.createText(config.outputBucket(), UploadTicket.keyFor(config, id), "application/json",
-                    ticket.toJson())) {
+            if (tickets.create(ticket)) {
+                rateLimit.record(caller, id);
                 return new Created(id.value(), fileName,
                         new Upload("PUT", presigned.url().toString(), presigned.headers(), Map.of()),
                         baseUrl + "/images/" + id.value(), presigned.expiresAt());
@@ -81,11 +87,13 @@ final class Uploads {
         ImageId id = ImageId.random(now, random);
         String fileName = FileNames.sanitise("prime.jpg", "image/jpeg");
         ObjectStore.PresignedUpload presigned = store.presignPut(config.bucket(),
-                config.inputPrefix() + id.value() + "/" + fileName, "image/jpeg", 1, config.uploadUrlExpiry());
+                config.inputPrefix() + id.value() + "/" + fileName, "image/jpeg", 1,
+                Tickets.ownerMetadata(Identity.iam("arn:aws:iam::000000000000:user/prime", "")),
+                UploadExpiry.forSize(1, config.uploadUrlExpiry()));
         store.presignGet(config.bucket(), config.inputPrefix() + id.value() + "/" + fileName,
                 config.downloadUrlExpiry());
         String json = new UploadTicket(id.value(), config.bucket(), "k", fileName, "image/jpeg", 1, now,
-                presigned.expiresAt()).toJson();
+                presigned.expiresAt(), "").toJson();
         UploadTicket.fromJson(json);
         PhotoStatus.fromJson(PhotoStatus.failed("b", "k", "e", "h", "c", "r")
                 .toJson());
@@ -93,7 +101,9 @@ final class Uploads {
                 presigned.headers(), Map.of()), "", presigned.expiresAt()));
         try {
             // One real read (of a key that never exists) loads the SDK's whole request path: signing, HTTP, errors
-            store.eTag(config.outputBucket(), UploadTicket.keyFor(config, id));
+            store.head(config.outputBucket(), UploadTicket.keyFor(config, id));
+            store.listKeys(config.outputBucket(), config.layout().apiRecordsPrefix() + "clients/" + id.value() + "/",
+                    null, 1);
         } catch (RuntimeException e) {
             // Priming is best effort: no network or no permission here must not stop the function
         }

@@ -3,6 +3,7 @@ package io.photopipe.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import io.photopipe.core.SettingsException;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ApiConfigTest {
 
     private static Map<String, String> env() {
-        return new HashMap<>(FunctionEnv.api(PipelineSettings.defaults()));
+        return new HashMap<>(FunctionEnv.api(PipelineSettings.defaults(), ApiAuth.IAM, ""));
     }
 
     @Test
@@ -35,7 +36,10 @@ class ApiConfigTest {
         assertThat(config.uploadUrlExpiry()).isEqualTo(Duration.ofSeconds(defaults.uploadUrlExpirySeconds()));
         assertThat(config.downloadUrlExpiry()).isEqualTo(Duration.ofSeconds(defaults.downloadUrlExpirySeconds()));
         assertThat(config.publicBaseUrl()).isEmpty();
-        assertThat(config.corsOrigins()).containsExactly("*");
+        assertThat(config.corsOrigins()).isEmpty();
+        assertThat(config.auth()).isEqualTo(ApiAuth.IAM);
+        assertThat(config.apiBaseUrl()).isEmpty();
+        assertThat(config.uploadsPerClientPerMinute()).isEqualTo(defaults.uploadsPerClientPerMinute());
         assertThat(config.s3Endpoint()).isNull();
     }
 
@@ -71,6 +75,11 @@ class ApiConfigTest {
             "PHOTOPIPE_PUBLIC_BASE_URL|cdn.example.com|must be empty or an absolute http(s) URL",
             "PHOTOPIPE_CORS_ORIGINS|https://a.example.com/|must be '*' or an origin",
             "AWS_ENDPOINT_URL_S3|127.0.0.1:9000|must be an absolute http(s) URL",
+            "PHOTOPIPE_API_AUTH||is required",
+            "PHOTOPIPE_API_AUTH|cognito|'cognito' must be one of [none, iam, jwt]",
+            "PHOTOPIPE_API_BASE_URL|api.example.com|must be empty or an absolute http(s) URL",
+            "PHOTOPIPE_UPLOADS_PER_CLIENT_PER_MINUTE|0|must be from 1 to 1000",
+            "PHOTOPIPE_UPLOADS_PER_CLIENT_PER_MINUTE|99999999999|must be from 1 to 1000",
     })
     void errorsNameTheVariableAndTheValue(String name, String value, String expected) {
         Map<String, String> env = env();

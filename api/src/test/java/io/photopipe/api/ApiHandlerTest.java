@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import java.io.IOException;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +43,7 @@ class ApiHandlerTest {
     }
 
     @Test
-    void anHttpApiEventBecomesAnUploadWithHttpsLinksOnTheApisHost() throws IOException {
+    void anHttpApiEventBecomesAnUploadWithHttpsLinksOnTheApisDomain() throws IOException {
         APIGatewayV2HTTPResponse response = handler.handleRequest(event("http-api-post-uploads.json"), null);
 
         assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
@@ -50,10 +52,23 @@ class ApiHandlerTest {
         assertThat(body.get("statusUrl").asText())
                 .isEqualTo("https://abc123def4.execute-api.eu-west-1.amazonaws.com/images/" + id);
         assertThat(response.getHeaders()).containsEntry("Location", body.get("statusUrl").asText())
-                .containsEntry("Access-Control-Allow-Origin", "*")
-                .containsEntry("Content-Type", "application/json");
+                .containsEntry("Content-Type", "application/json")
+                .as("no CORS origin is configured by default").doesNotContainKey("Access-Control-Allow-Origin");
         assertThat(body.get("fileName").asText()).isEqualTo("IMG_0042-HEIC.jpg");
         assertThat(response.getIsBase64Encoded()).isFalse();
+    }
+
+    @Test
+    void theCallerIsWhomTheAuthorizerNamed() throws IOException {
+        assertThat(ApiHandler.toRequest(event("http-api-post-uploads.json")).identity()).isEqualTo(Identity.jwt(
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Example",
+                "5b1c8a0e-3f2d-4c6b-9e7a-2d4f6a8b0c1e", "203.0.113.7"));
+        assertThat(ApiHandler.toRequest(event("http-api-get-image-named-stage-base64.json")).identity()).isEqualTo(
+                Identity.iam("arn:aws:sts::123456789012:assumed-role/PhotoUploader/alice", "203.0.113.7"));
+        // A header cannot make anyone somebody: only requestContext.authorizer can
+        APIGatewayV2HTTPEvent unsigned = event("http-api-post-uploads.json");
+        unsigned.getRequestContext().setAuthorizer(null);
+        assertThat(ApiHandler.toRequest(unsigned).identity()).isEqualTo(Identity.anonymous("203.0.113.7"));
     }
 
     @Test
@@ -63,9 +78,63 @@ class ApiHandlerTest {
         assertThat(request.path()).isEqualTo("/images/01jdq3zk7m8x9v2t4r6p0n1b5c");
         assertThat(request.baseUrl()).isEqualTo("https://api.photos.example.com/prod");
 
+        try (TestBed iam = TestBed.start(env -> env.put(FunctionEnv.API_AUTH, "iam"))) {
+            APIGatewayV2HTTPResponse response = new ApiHandler(iam.api).handleRequest(event, null);
+            assertThat(response.getStatusCode()).isEqualTo(404);
+            assertThat(TestBed.JSON.readTree(response.getBody()).get("code").asText()).isEqualTo("image-not-found");
+        }
+    }
+
+    @Test
+    void aHostileHostHeaderNeverReachesALink() throws IOException {
+        APIGatewayV2HTTPEvent event = event("http-api-post-uploads.json");
+        event.getHeaders().put("host", "evil.example.com");
+        event.getHeaders().put("x-forwarded-host", "evil.example.com");
+        event.getHeaders().put("x-forwarded-proto", "http");
+
         APIGatewayV2HTTPResponse response = handler.handleRequest(event, null);
-        assertThat(response.getStatusCode()).isEqualTo(404);
-        assertThat(TestBed.JSON.readTree(response.getBody()).get("code").asText()).isEqualTo("image-not-found");
+
+        assertThat(response.getStatusCode()).isEqualTo(201);
+        assertThat(response.getHeaders().get("Location"))
+                .startsWith("https://abc123def4.execute-api.eu-west-1.amazonaws.com/images/");
+        assertThat(response.getBody()).doesNotContain("evil.example.com");
+
+        // Without a domain from API Gateway the links are relative, still not the Host
+        event.getRequestContext().setDomainName(null);
+        assertThat(handler.handleRequest(event, null).getHeaders().get("Location")).startsWith("/images/");
+    }
+
+    @Test
+    void theConfiguredPublicBaseUrlWinsOverTheDomain() throws IOException {
+        try (TestBed custom = TestBed.start(env -> env.put(FunctionEnv.API_BASE_URL,
+                "https://api.photos.example.com/v1/"))) {
+            APIGatewayV2HTTPEvent event = event("http-api-post-uploads.json");
+            event.getHeaders().put("host", "evil.example.com");
+
+            APIGatewayV2HTTPResponse response = new ApiHandler(custom.api).handleRequest(event, null);
+
+            assertThat(response.getHeaders().get("Location")).startsWith("https://api.photos.example.com/v1/images/");
+        }
+    }
+
+    @Test
+    void aRequestWithoutTheIdentityTheDeploymentRequiresIsRefused() throws IOException {
+        APIGatewayV2HTTPEvent anonymous = event("http-api-post-uploads.json");
+        anonymous.getRequestContext().setAuthorizer(null);
+        APIGatewayV2HTTPEvent iamCaller = event("http-api-get-image-named-stage-base64.json");
+
+        for (APIGatewayV2HTTPEvent refused : List.of(anonymous, iamCaller)) {
+            APIGatewayV2HTTPResponse response = handler.handleRequest(refused, null);
+            assertThat(response.getStatusCode()).as(refused.getRawPath()).isEqualTo(401);
+            assertThat(response.getHeaders()).containsEntry("WWW-Authenticate", "Bearer");
+            assertThat(TestBed.JSON.readTree(response.getBody()).get("code").asText()).isEqualTo("unauthenticated");
+        }
+        try (TestBed iam = TestBed.start(env -> env.put(FunctionEnv.API_AUTH, "iam"))) {
+            APIGatewayV2HTTPResponse response = new ApiHandler(iam.api).handleRequest(
+                    event("http-api-post-uploads.json"), null);
+            assertThat(response.getStatusCode()).isEqualTo(401);
+            assertThat(response.getHeaders()).containsEntry("WWW-Authenticate", "AWS4-HMAC-SHA256");
+        }
     }
 
     @Test
@@ -79,12 +148,6 @@ class ApiHandlerTest {
 
         assertThat(response.getStatusCode()).isEqualTo(201);
         assertThat(TestBed.JSON.readTree(response.getBody()).get("fileName").asText()).isEqualTo("b.png");
-    }
-
-    @Test
-    void withoutForwardedProtoLinksArePlainHttpOnTheHostAsked() {
-        APIGatewayV2HTTPEvent event = request("POST", "/uploads", Map.of("Host", "127.0.0.1:8080"));
-        assertThat(ApiHandler.toRequest(event).baseUrl()).isEqualTo("http://127.0.0.1:8080");
     }
 
     @Test
@@ -124,16 +187,22 @@ class ApiHandlerTest {
     }
 
     @Test
-    void preflightIsAnsweredForAnyOriginWhenStarIsConfigured() {
-        APIGatewayV2HTTPResponse response = handler.handleRequest(request("OPTIONS", "/uploads",
-                Map.of("Origin", "https://x.example.com", "Access-Control-Request-Method", "POST",
-                        "Access-Control-Request-Headers", "content-type")), null);
+    void preflightIsAnsweredForAnyOriginOnlyWhenStarIsConfigured() {
+        APIGatewayV2HTTPEvent preflight = request("OPTIONS", "/uploads", Map.of("Origin", "https://x.example.com",
+                "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "content-type"));
+        assertThat(handler.handleRequest(preflight, null).getHeaders())
+                .as("no origin by default").doesNotContainKeys("Access-Control-Allow-Origin",
+                        "Access-Control-Allow-Methods");
 
-        assertThat(response.getStatusCode()).isEqualTo(204);
-        assertThat(response.getHeaders()).containsEntry("Access-Control-Allow-Origin", "*")
-                .containsEntry("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-                .containsEntry("Access-Control-Allow-Headers", "Content-Type, Authorization")
-                .containsEntry("Access-Control-Max-Age", "600");
+        try (TestBed any = TestBed.start(env -> env.put(FunctionEnv.CORS_ORIGINS, "*"))) {
+            APIGatewayV2HTTPResponse response = new ApiHandler(any.api).handleRequest(preflight, null);
+
+            assertThat(response.getStatusCode()).isEqualTo(204);
+            assertThat(response.getHeaders()).containsEntry("Access-Control-Allow-Origin", "*")
+                    .containsEntry("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+                    .containsEntry("Access-Control-Allow-Headers", "Content-Type, Authorization")
+                    .containsEntry("Access-Control-Max-Age", "600");
+        }
     }
 
     @Test
@@ -170,18 +239,24 @@ class ApiHandlerTest {
             }
 
             @Override
-            public Optional<String> eTag(String bucket, String key) {
+            public Optional<Head> head(String bucket, String key) {
                 throw new IllegalStateException("unused");
             }
 
             @Override
-            public boolean createText(String bucket, String key, String contentType, String text) {
+            public List<String> listKeys(String bucket, String prefix, String startAfter, int max) {
+                throw new IllegalStateException("unused");
+            }
+
+            @Override
+            public boolean createText(String bucket, String key, String contentType, String text,
+                                      Map<String, String> tags) {
                 throw new IllegalStateException("unused");
             }
 
             @Override
             public PresignedUpload presignPut(String bucket, String key, String contentType, long contentLength,
-                                              Duration expiry) {
+                                              Map<String, String> metadata, Duration expiry) {
                 throw new IllegalStateException("unused");
             }
 
@@ -190,7 +265,7 @@ class ApiHandlerTest {
                 throw new IllegalStateException("unused");
             }
         };
-        Map<String, String> env = new HashMap<>(FunctionEnv.api(PipelineSettings.defaults()));
+        Map<String, String> env = new HashMap<>(FunctionEnv.api(PipelineSettings.defaults(), ApiAuth.JWT, ""));
         ApiHandler failing = new ApiHandler(new PhotoApi(ApiConfig.fromEnv(env::get), broken));
 
         APIGatewayV2HTTPResponse response = failing.handleRequest(
@@ -208,12 +283,17 @@ class ApiHandlerTest {
         }
     }
 
+    /** A request of {@link TestBed#ALICE}, as a JWT authorizer passes it on. */
     private static APIGatewayV2HTTPEvent request(String method, String path, Map<String, String> headers) {
         return APIGatewayV2HTTPEvent.builder()
                 .withRawPath(path)
                 .withHeaders(headers)
                 .withRequestContext(APIGatewayV2HTTPEvent.RequestContext.builder()
                         .withStage("$default")
+                        .withAuthorizer(APIGatewayV2HTTPEvent.RequestContext.Authorizer.builder()
+                                .withJwt(APIGatewayV2HTTPEvent.RequestContext.Authorizer.JWT.builder()
+                                        .withClaims(Map.of("iss", TestBed.ISSUER, "sub", "alice")).build())
+                                .build())
                         .withHttp(APIGatewayV2HTTPEvent.RequestContext.Http.builder().withMethod(method).withPath(path)
                                 .build())
                         .build())

@@ -47,6 +47,16 @@ class ImageIdTest {
         assertThat(ImageId.random(t.plusMillis(1), zeros).value()).isGreaterThan(low);
     }
 
+    @Test
+    void anIdTellsWhenItWasMadeAndTheEarliestIdOfAMillisecondSortsFirst() {
+        Instant t = Instant.parse("2026-11-26T12:00:00.123Z");
+        ImageId id = ImageId.random(t, new SecureRandom());
+        assertThat(id.createdAt()).isEqualTo(t);
+        assertThat(ImageId.earliestAt(t).createdAt()).isEqualTo(t);
+        assertThat(ImageId.earliestAt(t).value()).isLessThanOrEqualTo(id.value())
+                .isGreaterThan(ImageId.random(t.minusMillis(1), () -> -1L).value());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "../../etc/passwd", "01JDQ3ZK7M8X9V2T4R6P0N1B5C", "81jdq3zk7m8x9v2t4r6p0n1b5c",
             "01jdq3zk7m8x9v2t4r6p0n1b5", "01jdq3zk7m8x9v2t4r6p0n1b5cc", "01jdq3zk7m8x9v2t4r6p0n1b5u",

@@ -151,17 +151,103 @@ class ImageStatusesTest {
 
         JsonNode ready = status(id);
 
-        assertThat(ready.get("original").asText()).isEqualTo("https://cdn.example.com/uploads/" + id + "/Sun-set.jpg");
         assertThat(ready.get("renditions").get("thumb").asText())
                 .isEqualTo("https://cdn.example.com/renditions/" + id + "/Sun-set.jpg/thumb.jpg");
-        assertThat(ready.has("urlsExpireAt")).isFalse();
+        // The original never goes through the public base URL: it is the owner's, presigned
+        assertThat(ready.get("original").asText()).startsWith(bed.s3.endpoint() + "/photopipe-photos/uploads/" + id)
+                .contains("X-Amz-Signature=");
+        assertThat(ready.has("urlsExpireAt")).isTrue();
+    }
+
+    @Test
+    void someoneElsesPhotoIsAnsweredExactlyLikeAPhotoThatDoesNotExist() {
+        byte[] photo = TestBed.photo("landscape.jpg");
+        JsonNode created = bed.createUpload("landscape.jpg", "image/jpeg", photo.length);
+        String id = created.get("id").asText();
+        String unknown = ImageId.random(java.time.Instant.now(), new java.security.SecureRandom()).value();
+
+        for (boolean uploaded : new boolean[] {false, true}) {
+            if (uploaded) {
+                bed.upload(created.get("upload"), photo, Map.of());
+                workerMakesRenditions(id, "landscape.jpg", "thumb");
+            }
+            HttpResponse bobs = bed.get("/images/" + id, TestBed.BOB);
+            HttpResponse none = bed.get("/images/" + unknown, TestBed.BOB);
+
+            assertThat(bobs.status()).isEqualTo(404).isEqualTo(none.status());
+            assertThat(bobs.headers()).isEqualTo(none.headers());
+            assertThat(bobs.body().replace(id, "ID")).isEqualTo(none.body().replace(unknown, "ID"));
+            assertThat(TestBed.json(bobs).get("code").asText()).isEqualTo("image-not-found");
+        }
+        assertThat(status(id).get("status").asText()).as("alice still sees hers").isEqualTo("ready");
+    }
+
+    @Test
+    void afterItsTicketExpiredAPhotoAnswersForItsOwnerFromWhatWasSignedIntoIt() {
+        byte[] photo = TestBed.photo("landscape.jpg");
+        String id = bed.createAndUpload("Old photo.jpg", "image/jpeg", photo).get("id").asText();
+        workerMakesRenditions(id, "Old-photo.jpg", "thumb");
+        expireTicket(id);
+
+        JsonNode ready = status(id);
+
+        assertThat(ready.get("status").asText()).isEqualTo("ready");
+        assertThat(ready.get("fileName").asText()).isEqualTo("Old-photo.jpg");
+        assertThat(TestBed.fetch(ready.get("original").asText())).isEqualTo(photo);
+        assertThat(bed.get("/images/" + id, TestBed.BOB).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAbandonedUploadLeavesNothingOnceItsTicketExpired() {
+        String id = bed.createUpload("never.jpg", "image/jpeg", 5).get("id").asText();
+        expireTicket(id);
+
+        HttpResponse response = bed.get("/images/" + id);
+
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(TestBed.json(response).get("code").asText()).isEqualTo("image-not-found");
+    }
+
+    @Test
+    void aTicketFromBeforeOwnersWereRecordedIsNobodys() {
+        String id = bed.createUpload("a.jpg", "image/jpeg", 5).get("id").asText();
+        String key = "renditions/_api/uploads/" + id + ".json";
+        String legacy = bed.s3.client().getObjectAsBytes(b -> b.bucket("photopipe-photos").key(key)).asUtf8String()
+                .replaceAll(",\"owner\":\"[^\"]*\"", "");
+        assertThat(legacy).doesNotContain("owner");
+        put(key, legacy);
+
+        assertThat(bed.get("/images/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void anAnonymousDeploymentSharesAPhotoByItsIdButNeverItsOriginal() {
+        try (TestBed anonymous = TestBed.start(env -> env.put(FunctionEnv.API_AUTH, "none"))) {
+            bed = anonymous;
+            byte[] photo = TestBed.photo("landscape.jpg");
+            Identity uploader = Identity.anonymous("203.0.113.7");
+            JsonNode created = bed.createUpload("landscape.jpg", "image/jpeg", photo.length, uploader);
+            assertThat(created.get("upload").get("headers").has("x-amz-meta-photopipe-owner")).isFalse();
+            String id = created.get("id").asText();
+            bed.upload(created.get("upload"), photo, Map.of());
+            workerMakesRenditions(id, "landscape.jpg", "thumb");
+
+            HttpResponse shared = bed.get("/images/" + id, Identity.anonymous("198.51.100.23"));
+
+            assertThat(shared.status()).isEqualTo(200);
+            JsonNode ready = TestBed.json(shared);
+            assertThat(ready.get("status").asText()).isEqualTo("ready");
+            assertThat(ready.has("renditions")).isTrue();
+            assertThat(ready.has("original")).as("the original keeps the EXIF the renditions drop").isFalse();
+        }
     }
 
     @Test
     void anUploadThatNeverArrivesExpires() {
-        String id = bed.createUpload("a.jpg", "image/jpeg", 5).get("id").asText();
+        JsonNode created = bed.createUpload("a.jpg", "image/jpeg", 5);
+        String id = created.get("id").asText();
 
-        bed.clock.advance(bed.config.uploadUrlExpiry().plus(ImageStatuses.LATE_UPLOAD_GRACE).plusSeconds(1));
+        bed.clock.advance(untilExpiry(created).plus(ImageStatuses.LATE_UPLOAD_GRACE).plusSeconds(1));
         HttpResponse response = bed.get("/images/" + id);
 
         assertThat(response.status()).isEqualTo(404);
@@ -170,8 +256,9 @@ class ImageStatusesTest {
 
     @Test
     void aLateUploadWithinTheGraceIsStillPending() {
-        String id = bed.createUpload("a.jpg", "image/jpeg", 5).get("id").asText();
-        bed.clock.advance(bed.config.uploadUrlExpiry().plus(Duration.ofMinutes(1)));
+        JsonNode created = bed.createUpload("a.jpg", "image/jpeg", 5);
+        String id = created.get("id").asText();
+        bed.clock.advance(untilExpiry(created).plus(Duration.ofMinutes(1)));
         assertThat(status(id).get("status").asText()).isEqualTo("pending");
     }
 
@@ -234,6 +321,15 @@ class ImageStatusesTest {
         JsonNode body = TestBed.json(response);
         assertThat(body.get("id").asText()).isEqualTo(id);
         return body;
+    }
+
+    private static Duration untilExpiry(JsonNode created) {
+        return Duration.between(java.time.Instant.now(), java.time.Instant.parse(created.get("expiresAt").asText()));
+    }
+
+    /** What the lifecycle rule does a day after the upload was handed out. */
+    private void expireTicket(String id) {
+        bed.s3.client().deleteObject(b -> b.bucket("photopipe-photos").key("renditions/_api/uploads/" + id + ".json"));
     }
 
     private OutputLayout layout() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.photopipe.api.internal.S3ObjectStore;
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import io.photopipe.local.servers.EmbeddedS3;
@@ -25,9 +26,14 @@ import java.util.function.Consumer;
 
 /**
  * An API over a real S3 server (S3Proxy, which checks signatures) with the real SDK, configured the way Lambda
- * configures it ({@link FunctionEnv#api} then {@link ApiConfig#fromEnv}), with a clock tests can move.
+ * configures it ({@link FunctionEnv#api} then {@link ApiConfig#fromEnv}), with a clock tests can move. It is
+ * deployed behind a JWT authorizer unless {@code env} says otherwise, and requests come from {@link #ALICE} unless a
+ * test names another caller.
  */
 final class TestBed implements AutoCloseable {
+    static final String ISSUER = "https://issuer.example.com/";
+    static final Identity ALICE = Identity.jwt(ISSUER, "alice", "203.0.113.7");
+    static final Identity BOB = Identity.jwt(ISSUER, "bob", "198.51.100.23");
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -45,7 +51,7 @@ final class TestBed implements AutoCloseable {
     /** A test bed with the default settings, changed by {@code env}. */
     static TestBed start(Consumer<Map<String, String>> env) {
         EmbeddedS3 s3 = EmbeddedS3.start(EmbeddedS3.Options.builder().cors(EmbeddedS3.Cors.allowAll()).build());
-        Map<String, String> vars = new HashMap<>(FunctionEnv.api(PipelineSettings.defaults()));
+        Map<String, String> vars = new HashMap<>(FunctionEnv.api(PipelineSettings.defaults(), ApiAuth.JWT, ""));
         env.accept(vars);
         ApiConfig config = ApiConfig.fromEnv(vars::get);
         s3.createBucket(config.bucket());
@@ -58,20 +64,42 @@ final class TestBed implements AutoCloseable {
     }
 
     HttpResponse post(String path, String body) {
+        return post(path, body, ALICE);
+    }
+
+    HttpResponse post(String path, String body, Identity caller) {
         return api.handle(new HttpRequest("POST", path, Map.of("Content-Type", "application/json"), body,
-                "http://127.0.0.1:8080"));
+                "https://abc123def4.execute-api.eu-west-1.amazonaws.com", caller));
     }
 
     HttpResponse get(String path) {
-        return api.handle(new HttpRequest("GET", path, Map.of(), "", "http://127.0.0.1:8080"));
+        return get(path, ALICE);
+    }
+
+    HttpResponse get(String path, Identity caller) {
+        return api.handle(new HttpRequest("GET", path, Map.of(), "",
+                "https://abc123def4.execute-api.eu-west-1.amazonaws.com", caller));
+    }
+
+    /** POSTs a valid declaration as {@link #ALICE} and returns the 201 body. */
+    JsonNode createUpload(String fileName, String contentType, long size) {
+        return createUpload(fileName, contentType, size, ALICE);
     }
 
     /** POSTs a valid declaration and returns the 201 body. */
-    JsonNode createUpload(String fileName, String contentType, long size) {
+    JsonNode createUpload(String fileName, String contentType, long size, Identity caller) {
         HttpResponse response = post("/uploads", "{\"fileName\": " + quote(fileName) + ", \"contentType\": "
-                + quote(contentType) + ", \"size\": " + size + "}");
+                + quote(contentType) + ", \"size\": " + size + "}", caller);
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return json(response);
+    }
+
+    /** Declares a photo as {@link #ALICE} and uploads it with its presigned PUT, which must succeed; the 201 body. */
+    JsonNode createAndUpload(String fileName, String contentType, byte[] bytes) {
+        JsonNode created = createUpload(fileName, contentType, bytes.length);
+        var response = upload(created.get("upload"), bytes, Map.of());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return created;
     }
 
     /** Sends {@code bytes} to a presigned upload with a real HTTP client, as a browser or curl would. */

@@ -3,6 +3,7 @@ package io.photopipe.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.OutputLayout;
 import io.photopipe.core.PhotoStatus;
 import io.photopipe.core.PipelineSettings;
@@ -47,7 +48,8 @@ class UploadPageBrowserTest {
     @BeforeAll
     static void start() {
         Chromium.assumeInstalled();
-        bed = TestBed.start();
+        // As the local stack runs it: anonymous (the stand-in for API Gateway has no authorizer)
+        bed = TestBed.start(env -> env.put(FunctionEnv.API_AUTH, "none"));
         http = LocalHttpApi.start(new ApiHandler(bed.api));
         browser = Chromium.start(files.resolve("profile"));
     }
@@ -111,6 +113,28 @@ class UploadPageBrowserTest {
                 browser.findElements(By.cssSelector("img[data-rendition='thumb']")).stream()
                         .anyMatch(UploadPageBrowserTest::loaded));
         assertThat(browser.findElement(By.cssSelector("article.photo .name")).getText()).isEqualTo("Beach-day.jpg");
+    }
+
+    @Test
+    void manyPhotosPickedAtOnceAreQueuedAndAllArrive() throws IOException {
+        // The page asks for each upload URL only when its turn comes (3 at a time): all of them must get theirs
+        List<String> names = List.of("q1.jpg", "q2.jpg", "q3.jpg", "q4.jpg", "q5.jpg", "q6.jpg", "q7.jpg");
+        StringBuilder paths = new StringBuilder();
+        for (String name : names) {
+            Path file = files.resolve(name);
+            Files.write(file, TestBed.photo("landscape.jpg"));
+            paths.append(paths.isEmpty() ? "" : "\n").append(file);
+        }
+        browser.get(http.endpoint() + "/");
+
+        browser.findElement(By.id("files")).sendKeys(paths.toString());
+
+        await("every queued photo in S3").atMost(Duration.ofSeconds(60)).until(() -> bed.s3.client()
+                .listObjectsV2(b -> b.bucket("photopipe-photos").prefix("uploads/")).contents().stream()
+                .map(o -> o.key().substring(o.key().lastIndexOf('/') + 1)).filter(names::contains).distinct()
+                .count() == names.size());
+        await("every card waiting for renditions").atMost(Duration.ofSeconds(20)).until(() -> browser
+                .findElements(By.cssSelector("article.photo[data-state='processing']")).size() == names.size());
     }
 
     @Test

@@ -49,19 +49,81 @@ class UploadsTest {
         String id = body.get("id").asText();
         assertThat(id).matches("[0-7][0-9a-hjkmnp-tv-z]{25}");
         assertThat(body.get("fileName").asText()).isEqualTo("Beach-day.jpg");
-        assertThat(body.get("statusUrl").asText()).isEqualTo("http://127.0.0.1:8080/images/" + id);
+        assertThat(body.get("statusUrl").asText())
+                .isEqualTo("https://abc123def4.execute-api.eu-west-1.amazonaws.com/images/" + id);
         assertThat(response.header("Location")).isEqualTo(body.get("statusUrl").asText());
         JsonNode upload = body.get("upload");
         assertThat(upload.get("method").asText()).isEqualTo("PUT");
         assertThat(upload.get("url").asText())
                 .startsWith(bed.s3.endpoint() + "/photopipe-photos/uploads/" + id + "/Beach-day.jpg?")
-                .contains("X-Amz-Signature=", "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost");
-        assertThat(upload.get("headers").properties()).extracting(Map.Entry::getKey).containsExactly("Content-Type");
+                .contains("X-Amz-Signature=", "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3B"
+                        + "if-none-match%3Bx-amz-meta-photopipe-owner");
+        assertThat(upload.get("headers").properties()).extracting(Map.Entry::getKey)
+                .containsExactlyInAnyOrder("Content-Type", "If-None-Match", "x-amz-meta-photopipe-owner");
         assertThat(upload.get("headers").get("Content-Type").asText()).isEqualTo("image/jpeg");
+        assertThat(upload.get("headers").get("If-None-Match").asText()).isEqualTo("*");
+        assertThat(upload.get("headers").get("x-amz-meta-photopipe-owner").asText())
+                .isEqualTo("jwt%3Ahttps%3A%2F%2Fissuer.example.com%2F%7Calice");
         assertThat(upload.get("fields").isEmpty()).isTrue();
         Instant expiresAt = Instant.parse(body.get("expiresAt").asText());
-        assertThat(expiresAt).isBetween(before.plus(bed.config.uploadUrlExpiry()).minusSeconds(1),
-                Instant.now().plus(bed.config.uploadUrlExpiry()).plusSeconds(1));
+        Duration lifetime = UploadExpiry.forSize(139435, bed.config.uploadUrlExpiry());
+        assertThat(expiresAt).isBetween(before.plus(lifetime).minusSeconds(1),
+                Instant.now().plus(lifetime).plusSeconds(1));
+    }
+
+    @Test
+    void aReplayedUploadIsRefusedAndLeavesThePhotoAsItWas() {
+        byte[] photo = TestBed.photo("landscape.jpg");
+        JsonNode created = bed.createAndUpload("landscape.jpg", "image/jpeg", photo);
+        String key = "uploads/" + created.get("id").asText() + "/landscape.jpg";
+        String eTag = bed.s3.client().headObject(b -> b.bucket("photopipe-photos").key(key)).eTag();
+
+        // The same URL and headers again, within the expiry: S3 refuses the second write (so no second event)
+        var replay = bed.upload(created.get("upload"), photo, Map.of());
+
+        assertThat(replay.statusCode()).isEqualTo(412);
+        assertThat(replay.body()).contains("PreconditionFailed");
+        assertThat(bed.s3.client().headObject(b -> b.bucket("photopipe-photos").key(key)).eTag()).isEqualTo(eTag);
+    }
+
+    @Test
+    void theSignedHeadersCannotBeDroppedOrChanged() {
+        // A small body: S3 refuses from the headers, and a large unread body can race the refusal's connection close
+        byte[] photo = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0};
+        for (Map.Entry<String, String> changed : Map.of("If-None-Match", "\"abc\"",
+                "x-amz-meta-photopipe-owner", "jwt%3Ahttps%3A%2F%2Fissuer.example.com%2F%7Cmallory").entrySet()) {
+            JsonNode created = bed.createUpload("landscape.jpg", "image/jpeg", photo.length);
+
+            var response = bed.upload(created.get("upload"), photo, Map.of(changed.getKey(), changed.getValue()));
+
+            assertThat(response.statusCode()).as(changed.getKey()).isEqualTo(403);
+            assertThat(response.body()).contains("SignatureDoesNotMatch");
+            assertNothingAt(created);
+        }
+    }
+
+    @Test
+    void thePhotoRecordsItsOwnerAsSigned() {
+        JsonNode created = bed.createAndUpload("landscape.jpg", "image/jpeg", TestBed.photo("landscape.jpg"));
+
+        var head = bed.s3.client().headObject(b -> b.bucket("photopipe-photos")
+                .key("uploads/" + created.get("id").asText() + "/landscape.jpg"));
+
+        assertThat(head.metadata()).containsEntry(UploadTicket.OWNER_METADATA,
+                "jwt%3Ahttps%3A%2F%2Fissuer.example.com%2F%7Calice");
+    }
+
+    @Test
+    void anUploadUrlLivesAsLongAsItsSizeNeedsOnASlowUplinkAndNoLongerThanTheCeiling() {
+        Duration ceiling = Duration.ofSeconds(600);
+        assertThat(UploadExpiry.forSize(1, ceiling)).isEqualTo(Duration.ofSeconds(61));
+        assertThat(UploadExpiry.forSize(4_000_000, ceiling)).isEqualTo(Duration.ofSeconds(60 + 32));
+        // The default maximum photo, 50 MB at 1 Mbit/s: 420 s, plus a minute to start
+        assertThat(UploadExpiry.forSize(52_428_800, ceiling)).isEqualTo(Duration.ofSeconds(60 + 420));
+        assertThat(UploadExpiry.forSize(500_000_000, ceiling)).isEqualTo(ceiling);
+
+        JsonNode small = bed.createUpload("a.jpg", "image/jpeg", 5);
+        assertThat(small.get("upload").get("url").asText()).contains("X-Amz-Expires=61&");
     }
 
     @Test
@@ -119,11 +181,12 @@ class UploadsTest {
         JsonNode created = bed.createUpload("../../x.png", "image/png", 10);
         String id = created.get("id").asText();
 
-        String record = bed.s3.client().getObjectAsBytes(b -> b.bucket("photopipe-photos")
-                .key("renditions/" + id + "/_upload.json")).asUtf8String();
+        String key = "renditions/_api/uploads/" + id + ".json";
+        String record = bed.s3.client().getObjectAsBytes(b -> b.bucket("photopipe-photos").key(key)).asUtf8String();
         UploadTicket ticket = UploadTicket.fromJson(record);
 
         assertThat(ticket.key()).isEqualTo("uploads/" + id + "/x.png");
+        assertThat(ticket.owner()).isEqualTo("jwt:https://issuer.example.com/|alice");
         assertThat(ticket.size()).isEqualTo(10);
         assertThat(ticket.contentType()).isEqualTo("image/png");
         assertThat(ticket.expiresAt()).isEqualTo(Instant.parse(created.get("expiresAt").asText()));
@@ -198,11 +261,11 @@ class UploadsTest {
     @Test
     void presignedUploadsExpire() {
         // The SDK's presigner signs with the real clock: the URL's lifetime is what S3 will check
-        JsonNode created = bed.createUpload("a.jpg", "image/jpeg", 5);
-        assertThat(created.get("upload").get("url").asText())
-                .contains("X-Amz-Expires=" + bed.config.uploadUrlExpiry().toSeconds());
+        JsonNode created = bed.createUpload("a.jpg", "image/jpeg", 150_000);
+        Duration lifetime = UploadExpiry.forSize(150_000, bed.config.uploadUrlExpiry());
+        assertThat(created.get("upload").get("url").asText()).contains("X-Amz-Expires=" + lifetime.toSeconds());
         assertThat(Duration.between(Instant.now(), Instant.parse(created.get("expiresAt").asText())))
-                .isLessThanOrEqualTo(bed.config.uploadUrlExpiry());
+                .isLessThanOrEqualTo(lifetime);
     }
 
     @Test
@@ -212,7 +275,8 @@ class UploadsTest {
         RandomGenerator stuck = () -> 42L;
         PhotoApi api = new PhotoApi(bed.config, new S3ObjectStore(bed.s3.client(), bed.s3.presigner()), frozen, stuck);
         String declaration = "{\"fileName\": \"a.jpg\", \"contentType\": \"image/jpeg\", \"size\": 5}";
-        HttpRequest request = new HttpRequest("POST", "/uploads", Map.of(), declaration, "http://127.0.0.1:8080");
+        HttpRequest request = new HttpRequest("POST", "/uploads", Map.of(), declaration, "https://api.example.com",
+                TestBed.ALICE);
 
         HttpResponse first = api.handle(request);
         HttpResponse second = api.handle(request);
@@ -221,7 +285,7 @@ class UploadsTest {
         assertThat(second.status()).isEqualTo(500);
         String id = TestBed.json(first).get("id").asText();
         UploadTicket ticket = UploadTicket.fromJson(bed.s3.client().getObjectAsBytes(b -> b.bucket("photopipe-photos")
-                .key("renditions/" + id + "/_upload.json")).asUtf8String());
+                .key("renditions/_api/uploads/" + id + ".json")).asUtf8String());
         assertThat(ticket.createdAt()).isEqualTo(frozen.instant());
     }
 

@@ -31,6 +31,15 @@ public final class FunctionEnv {
     public static final String PUBLIC_BASE_URL = "PHOTOPIPE_PUBLIC_BASE_URL";
     /** Upload API: comma-separated origins allowed by CORS ("*" for any, "" for none). */
     public static final String CORS_ORIGINS = "PHOTOPIPE_CORS_ORIGINS";
+    /** Upload API: who may call it, {@link ApiAuth#envValue()}; the function refuses requests without that identity. */
+    public static final String API_AUTH = "PHOTOPIPE_API_AUTH";
+    /**
+     * Upload API: the public base URL its links ({@code Location}, {@code statusUrl}) start with, e.g. a custom
+     * domain; "" for the domain API Gateway reports in {@code requestContext.domainName}. Never the Host header.
+     */
+    public static final String API_BASE_URL = "PHOTOPIPE_API_BASE_URL";
+    /** Upload API: uploads one client may start per minute (its identity, or its source IP when anonymous). */
+    public static final String UPLOADS_PER_CLIENT_PER_MINUTE = "PHOTOPIPE_UPLOADS_PER_CLIENT_PER_MINUTE";
 
     private FunctionEnv() {
     }
@@ -56,10 +65,14 @@ public final class FunctionEnv {
 
     /**
      * The upload API's environment for these settings: where photos go and where the worker writes their
-     * renditions and status documents, plus {@link PipelineSettings.Api}. Lists are comma-separated (content types
-     * and origins contain no commas).
+     * renditions and status documents, plus {@link PipelineSettings.Api}, plus what only the place it runs knows:
+     * who may call it and its public base URL. Lists are comma-separated (content types and origins contain no
+     * commas).
+     *
+     * @param auth    the authorization in front of the function (the HTTP API's authorizer on AWS)
+     * @param baseUrl the API's public base URL, or "" for the domain API Gateway reports
      */
-    public static Map<String, String> api(PipelineSettings s) {
+    public static Map<String, String> api(PipelineSettings s, ApiAuth auth, String baseUrl) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put(BUCKET, s.bucket());
         env.put(INPUT_PREFIX, s.inputPrefix());
@@ -72,6 +85,9 @@ public final class FunctionEnv {
         env.put(DOWNLOAD_URL_EXPIRY_SECONDS, Integer.toString(api.downloadUrlExpirySeconds()));
         env.put(PUBLIC_BASE_URL, api.publicBaseUrl());
         env.put(CORS_ORIGINS, String.join(",", api.corsOrigins()));
+        env.put(UPLOADS_PER_CLIENT_PER_MINUTE, Integer.toString(api.uploadsPerClientPerMinute()));
+        env.put(API_AUTH, auth.envValue());
+        env.put(API_BASE_URL, baseUrl == null ? "" : baseUrl);
         return env;
     }
 }

@@ -44,6 +44,21 @@ public record OutputLayout(String inputBucket, String inputPrefix, String output
     }
 
     /**
+     * Where the upload API keeps its short-lived records (upload tickets, per-client upload counters):
+     * {@code <outputPrefix>_api/}. Under the output prefix, so they never trigger the worker; each is written with
+     * the tag {@link #EXPIRING_TAG}={@link #EXPIRING_TAG_VALUE}, which a lifecycle rule filters on together with
+     * this prefix, so a rendition of a source that happens to live at {@code <inputPrefix>_api/...} is never expired.
+     */
+    public String apiRecordsPrefix() {
+        return outputPrefix + "_api/";
+    }
+
+    /** The tag the API puts on its records; the lifecycle rule expires by it (see {@link #apiRecordsPrefix}). */
+    public static final String EXPIRING_TAG = "photopipe-lifetime";
+    /** The value of {@link #EXPIRING_TAG}: the records are needed for minutes, kept for a day. */
+    public static final String EXPIRING_TAG_VALUE = "1d";
+
+    /**
      * Whether {@code key} is a direct rendition of {@code sourceKey} (and not a rendition of a deeper source key
      * sharing the prefix, such as {@code uploads/a.jpg/b.jpg}).
      */

@@ -108,20 +108,28 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
     }
 
     /**
-     * The upload API: what it accepts and how long its presigned URLs live.
+     * The upload API: what it accepts, how long its presigned URLs live, and the limits that keep one client from
+     * using it up. Who may call it is not a setting: on AWS the deployment's authorizer decides (IAM unless a JWT
+     * issuer is given, anonymous only with {@code allowAnonymousUploads}), and the local stack is anonymous on the
+     * loopback interface (see {@link ApiAuth}).
      *
-     * @param maxUploadBytes          largest upload S3 accepts through a presigned upload
-     * @param allowedContentTypes     content types a client may declare
-     * @param uploadUrlExpirySeconds  lifetime of presigned uploads
-     * @param downloadUrlExpirySeconds lifetime of presigned GETs of originals and renditions
-     * @param publicBaseUrl           when set (e.g. a CDN), rendition URLs are {@code <publicBaseUrl>/<key>} instead
-     * @param corsOrigins             origins allowed to call the API and PUT to the bucket ("*" for any)
-     * @param memoryMb                the API function's memory
-     * @param timeoutSeconds          the API function's timeout
+     * @param maxUploadBytes            largest upload S3 accepts through a presigned upload
+     * @param allowedContentTypes       content types a client may declare
+     * @param uploadUrlExpirySeconds    the longest a presigned upload lives; each one lives only as long as its size
+     *                                  needs on a slow uplink (see the API's {@code UploadExpiry})
+     * @param downloadUrlExpirySeconds  lifetime of presigned GETs of originals and renditions
+     * @param publicBaseUrl             when set (e.g. a CDN), rendition URLs are {@code <publicBaseUrl>/<key>} instead
+     * @param corsOrigins               origins (besides the API's own page) allowed to call the API and PUT to the
+     *                                  bucket; none by default ("*" for any, which synthesis warns about)
+     * @param memoryMb                  the API function's memory
+     * @param timeoutSeconds            the API function's timeout
+     * @param reservedConcurrency       concurrent executions reserved for (and the most allowed to) the API function
+     * @param uploadsPerClientPerMinute uploads one client (an identity; an IP address when anonymous) may start in
+     *                                  any minute; more get 429 with Retry-After
      */
     public record Api(long maxUploadBytes, List<String> allowedContentTypes, int uploadUrlExpirySeconds,
                       int downloadUrlExpirySeconds, String publicBaseUrl, List<String> corsOrigins, int memoryMb,
-                      int timeoutSeconds) {
+                      int timeoutSeconds, int reservedConcurrency, int uploadsPerClientPerMinute) {
         public Api {
             SettingsException.require(maxUploadBytes >= 1, "api.maxUploadBytes", maxUploadBytes + " must be positive");
             SettingsException.require(allowedContentTypes != null && !allowedContentTypes.isEmpty(),
@@ -137,6 +145,14 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
                     memoryMb + " must be from 128 to 10240 (MB)");
             SettingsException.require(timeoutSeconds >= 1 && timeoutSeconds <= 30, "api.timeoutSeconds",
                     timeoutSeconds + " must be from 1 to 30 (API Gateway's integration limit)");
+            // 0 would throttle every request; Lambda refuses a reservation that leaves the account fewer than 100
+            // unreserved executions (https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html),
+            // which only the deployment can check: the account's quota is not known here.
+            SettingsException.require(reservedConcurrency >= 1 && reservedConcurrency <= 1000,
+                    "api.reservedConcurrency", reservedConcurrency + " must be from 1 to 1000");
+            // The API counts a client's last minute with one S3 listing page (at most 1000 keys).
+            SettingsException.require(uploadsPerClientPerMinute >= 1 && uploadsPerClientPerMinute <= 1000,
+                    "api.uploadsPerClientPerMinute", uploadsPerClientPerMinute + " must be from 1 to 1000");
         }
     }
 

@@ -22,6 +22,25 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void theApiDefaultsAreSecure() {
+        PipelineSettings.Api api = PipelineSettings.defaults().api();
+        assertThat(api.corsOrigins()).as("no CORS origin until the user names one").isEmpty();
+        assertThat(api.reservedConcurrency()).isEqualTo(20);
+        assertThat(api.uploadsPerClientPerMinute()).isEqualTo(120);
+        assertThat(api.uploadUrlExpirySeconds()).isEqualTo(600);
+    }
+
+    @Test
+    void apiLimitsAreValidated() {
+        assertThatThrownBy(() -> PipelineSettings.fromJson("{\"api\":{\"reservedConcurrency\":0}}"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageEndingWith("api.reservedConcurrency: 0 must be from 1 to 1000");
+        assertThatThrownBy(() -> PipelineSettings.fromJson("{\"api\":{\"uploadsPerClientPerMinute\":1001}}"))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageEndingWith("api.uploadsPerClientPerMinute: 1001 must be from 1 to 1000");
+    }
+
+    @Test
     void userFileMergesOverDefaults() {
         PipelineSettings s = PipelineSettings.fromJson("{\"bucket\":\"my-photos\",\"worker\":{\"batchSize\":5}}");
         assertThat(s.bucket()).isEqualTo("my-photos");

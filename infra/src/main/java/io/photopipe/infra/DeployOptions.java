@@ -1,5 +1,6 @@
 package io.photopipe.infra;
 
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.SettingsException;
 import java.util.Arrays;
 import java.util.List;
@@ -16,10 +17,14 @@ import java.util.regex.Pattern;
  * @param versioned                    S3 versioning on the bucket(s) (context {@code versioned})
  * @param autoDeleteObjects            a throw-away stack: the bucket is emptied and deleted on {@code cdk destroy}
  *                                     (context {@code autoDeleteObjects}); otherwise it is retained
- * @param jwtIssuer                    issuer URL of a JWT authorizer on the API's upload and image routes, "" for none
- *                                     (context {@code jwtIssuer})
+ * @param jwtIssuer                    issuer URL of a JWT authorizer on every route of the API, "" for IAM
+ *                                     authorization (context {@code jwtIssuer})
  * @param jwtAudience                  accepted audiences, required with an issuer (context {@code jwtAudience},
  *                                     comma-separated)
+ * @param allowAnonymousUploads        no authorization on the API: anyone may upload (context
+ *                                     {@code allowAnonymousUploads}); the only way to open it, warned about loudly
+ * @param apiBaseUrl                   the API's public base URL (a custom domain) for the links it returns, "" for
+ *                                     the domain API Gateway reports (context {@code apiBaseUrl})
  * @param oldestMessageAlarmSeconds    alarm when the oldest queued upload is older than this
  *                                     (context {@code oldestMessageAlarmSeconds})
  * @param alarmEmail                   e-mail address subscribed to the alarms' SNS topic, "" for no topic
@@ -27,10 +32,14 @@ import java.util.regex.Pattern;
  * @param logRetentionDays             CloudWatch Logs retention of both functions (context {@code logRetentionDays})
  * @param apiRateLimit                 steady requests per second the API's stage accepts (context {@code apiRateLimit})
  * @param apiBurstLimit                burst the API's stage accepts (context {@code apiBurstLimit})
+ * @param uploadsRateLimit             steady requests per second {@code POST /uploads} accepts, of the stage's
+ *                                     (context {@code uploadsRateLimit})
+ * @param uploadsBurstLimit            burst {@code POST /uploads} accepts (context {@code uploadsBurstLimit})
  */
 public record DeployOptions(String stackName, boolean versioned, boolean autoDeleteObjects, String jwtIssuer,
-                            List<String> jwtAudience, int oldestMessageAlarmSeconds, String alarmEmail,
-                            int logRetentionDays, int apiRateLimit, int apiBurstLimit) {
+                            List<String> jwtAudience, boolean allowAnonymousUploads, String apiBaseUrl,
+                            int oldestMessageAlarmSeconds, String alarmEmail, int logRetentionDays, int apiRateLimit,
+                            int apiBurstLimit, int uploadsRateLimit, int uploadsBurstLimit) {
 
     private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]{0,127}");
     /** The values CloudWatch Logs accepts for a retention, in days. */
@@ -46,6 +55,12 @@ public record DeployOptions(String stackName, boolean versioned, boolean autoDel
                 "'" + jwtIssuer + "' must be an https:// issuer URL (API Gateway fetches its JWKS over HTTPS)");
         require(jwtIssuer.isEmpty() == jwtAudience.isEmpty(), jwtIssuer.isEmpty() ? "jwtIssuer" : "jwtAudience",
                 "jwtIssuer and jwtAudience go together: set both for a JWT authorizer, or neither");
+        require(!allowAnonymousUploads || jwtIssuer.isEmpty(), "allowAnonymousUploads",
+                "true contradicts jwtIssuer: choose a JWT authorizer or anonymous uploads, not both");
+        apiBaseUrl = apiBaseUrl == null ? "" : apiBaseUrl.trim();
+        require(apiBaseUrl.isEmpty() || apiBaseUrl.matches("https://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[^\\s?#]*)?"),
+                "apiBaseUrl", "'" + apiBaseUrl + "' must be an https:// URL such as https://api.photos.example.com "
+                        + "(API Gateway serves HTTPS only)");
         require(oldestMessageAlarmSeconds >= 60, "oldestMessageAlarmSeconds",
                 oldestMessageAlarmSeconds + " must be at least 60");
         alarmEmail = alarmEmail == null ? "" : alarmEmail.trim();
@@ -56,9 +71,22 @@ public record DeployOptions(String stackName, boolean versioned, boolean autoDel
                         + RETENTION_DAYS.stream().sorted().toList());
         require(apiRateLimit >= 1, "apiRateLimit", apiRateLimit + " must be at least 1 request per second");
         require(apiBurstLimit >= 1, "apiBurstLimit", apiBurstLimit + " must be at least 1");
+        require(uploadsRateLimit >= 1 && uploadsRateLimit <= apiRateLimit, "uploadsRateLimit",
+                uploadsRateLimit + " must be from 1 to apiRateLimit (" + apiRateLimit + ")");
+        require(uploadsBurstLimit >= 1 && uploadsBurstLimit <= apiBurstLimit, "uploadsBurstLimit",
+                uploadsBurstLimit + " must be from 1 to apiBurstLimit (" + apiBurstLimit + ")");
     }
 
-    /** The defaults: stack "Photopipe", bucket retained, no authorizer, 15-minute age alarm, 30-day logs. */
+    /**
+     * Who may call the API: a JWT authorizer when an issuer is named, nobody's check only when the deployer allowed
+     * anonymous uploads, and IAM authorization otherwise (SigV4-signed requests of principals allowed
+     * {@code execute-api:Invoke}: secure with no identity provider to set up).
+     */
+    public ApiAuth apiAuth() {
+        return !jwtIssuer.isEmpty() ? ApiAuth.JWT : allowAnonymousUploads ? ApiAuth.NONE : ApiAuth.IAM;
+    }
+
+    /** The defaults: stack "Photopipe", bucket retained, IAM authorization, 15-minute age alarm, 30-day logs. */
     public static DeployOptions defaults() {
         return fromContext(key -> null);
     }
@@ -75,11 +103,15 @@ public record DeployOptions(String stackName, boolean versioned, boolean autoDel
                 bool(context, "autoDeleteObjects", false),
                 string(context, "jwtIssuer", ""),
                 list(context, "jwtAudience"),
+                bool(context, "allowAnonymousUploads", false),
+                string(context, "apiBaseUrl", ""),
                 integer(context, "oldestMessageAlarmSeconds", 900),
                 string(context, "alarmEmail", ""),
                 integer(context, "logRetentionDays", 30),
                 integer(context, "apiRateLimit", 50),
-                integer(context, "apiBurstLimit", 100));
+                integer(context, "apiBurstLimit", 100),
+                integer(context, "uploadsRateLimit", 10),
+                integer(context, "uploadsBurstLimit", 20));
     }
 
     private static String string(Function<String, Object> context, String key, String fallback) {

@@ -49,6 +49,11 @@ public final class PhotopipeApp {
     static Path synth(Path root, FunctionJars jars, Map<String, Object> context, Path outdir) {
         App app = new App(AppProps.builder().context(context).outdir(outdir.toString()).build());
         DeployOptions options = DeployOptions.fromContext(key -> app.getNode().tryGetContext(key));
+        if (options.allowAnonymousUploads()) {
+            // Always, under the CDK CLI too (it shows the app's stderr), and first, before anything can scroll it away
+            String bar = "!".repeat(100);
+            System.err.println(bar + "\n!! " + UploadApi.ANONYMOUS_WARNING.replace(". ", ".\n!! ") + "\n" + bar);
+        }
         PipelineSettings settings = settings(root, app.getNode().tryGetContext("settings"));
         new PhotopipeStack(app, settings, options, jars, StackProps.builder()
                 .description("photopipe: S3 -> SQS -> Lambda photo renditions, with an upload API")

@@ -1,7 +1,10 @@
 package io.photopipe.infra;
 
+import io.photopipe.core.OutputLayout;
 import io.photopipe.core.PipelineSettings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
@@ -40,15 +43,18 @@ public final class Storage extends Construct {
 
     public Storage(Construct scope, String id, PipelineSettings settings, DeployOptions options, Queue uploads) {
         super(scope, id);
-        bucket = bucket("Photos", settings.bucket(), settings.api().corsOrigins(), options);
+        boolean oneBucket = settings.effectiveOutputBucket().equals(settings.bucket());
+        bucket = bucket("Photos", settings.bucket(), settings.api().corsOrigins(), options,
+                oneBucket ? settings.layout().apiRecordsPrefix() : null);
         if (settings.bucket().equals(DEFAULT_BUCKET)) {
             Annotations.of(bucket).addWarningV2("photopipe:default-bucket-name",
                     "The bucket is named '" + DEFAULT_BUCKET + "' (the default of PipelineSettings); S3 bucket names "
                             + "are global, so set \"bucket\" to a name of your own in photopipe.json before deploying.");
         }
-        outputBucket = settings.effectiveOutputBucket().equals(settings.bucket())
+        outputBucket = oneBucket
                 ? bucket
-                : bucket("Renditions", settings.effectiveOutputBucket(), List.of(), options);
+                : bucket("Renditions", settings.effectiveOutputBucket(), List.of(), options,
+                        settings.layout().apiRecordsPrefix());
         notifyQueue(settings, uploads);
     }
 
@@ -82,7 +88,22 @@ public final class Storage extends Construct {
         return outputBucket;
     }
 
-    private Bucket bucket(String id, String name, List<String> corsOrigins, DeployOptions options) {
+    /**
+     * The CORS rule that lets pages on {@code origins} upload with a presigned request straight from the browser
+     * (and show renditions): PUT with its signed headers, POST forms, GET and HEAD.
+     */
+    static CorsRule uploadCors(List<String> origins) {
+        return CorsRule.builder()
+                .allowedOrigins(origins)
+                .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD))
+                .allowedHeaders(List.of("*"))
+                .exposedHeaders(List.of("ETag"))
+                .maxAge(3000)
+                .build();
+    }
+
+    private Bucket bucket(String id, String name, List<String> corsOrigins, DeployOptions options,
+                          String apiRecordsPrefix) {
         Bucket.Builder b = Bucket.Builder.create(this, id)
                 .bucketName(name)
                 .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
@@ -91,33 +112,48 @@ public final class Storage extends Construct {
                 .enforceSsl(true)
                 .minimumTlsVersion(1.2)
                 .versioned(options.versioned())
-                .lifecycleRules(lifecycle(options.versioned()))
+                .lifecycleRules(lifecycle(options.versioned(), apiRecordsPrefix))
                 .removalPolicy(options.autoDeleteObjects() ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN)
                 .autoDeleteObjects(options.autoDeleteObjects());
         if (!corsOrigins.isEmpty()) {
-            // The upload page PUTs (or POSTs) straight to S3 from the browser with a presigned request.
-            b.cors(List.of(CorsRule.builder()
-                    .allowedOrigins(corsOrigins)
-                    .allowedMethods(List.of(HttpMethods.PUT, HttpMethods.POST, HttpMethods.GET, HttpMethods.HEAD))
-                    .allowedHeaders(List.of("*"))
-                    .exposedHeaders(List.of("ETag"))
-                    .maxAge(3000)
-                    .build()));
+            // The upload page PUTs (or POSTs) straight to S3 from the browser with a presigned request. No origin
+            // by default: a page elsewhere needs its origin in api.corsOrigins.
+            b.cors(List.of(uploadCors(corsOrigins)));
         }
         return b.build();
     }
 
-    private static List<LifecycleRule> lifecycle(boolean versioned) {
-        LifecycleRule.Builder rule = LifecycleRule.builder()
+    /**
+     * What an abandoned upload leaves, expired: parts of multipart uploads never completed, and the API's records
+     * (upload tickets and per-client counters, under {@code apiRecordsPrefix} with the expiring tag, in the output
+     * bucket) a day after they were written. The tag keeps the rule off renditions of a source that happens to be
+     * named like the prefix. In a versioned bucket, old versions expire too, and so do delete markers left alone.
+     */
+    private static List<LifecycleRule> lifecycle(boolean versioned, String apiRecordsPrefix) {
+        List<LifecycleRule> rules = new ArrayList<>();
+        LifecycleRule.Builder uploads = LifecycleRule.builder()
                 .id("abort-incomplete-multipart-uploads")
-                // Parts of abandoned multipart uploads are billed until aborted:
+                // Parts of abandoned multipart uploads are billed until aborted; a day is the shortest a rule allows:
                 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html
-                .abortIncompleteMultipartUploadAfter(Duration.days(7));
+                .abortIncompleteMultipartUploadAfter(Duration.days(1));
         if (versioned) {
             // Replaced renditions and deleted photos would otherwise be kept (and billed) for ever.
-            rule.noncurrentVersionExpiration(Duration.days(30));
+            uploads.noncurrentVersionExpiration(Duration.days(30)).expiredObjectDeleteMarker(true);
         }
-        return List.of(rule.build());
+        rules.add(uploads.build());
+        if (apiRecordsPrefix != null) {
+            LifecycleRule.Builder records = LifecycleRule.builder()
+                    .id("expire-api-records")
+                    .prefix(apiRecordsPrefix)
+                    .tagFilters(Map.of(OutputLayout.EXPIRING_TAG, OutputLayout.EXPIRING_TAG_VALUE))
+                    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-configuration-examples.html
+                    .expiration(Duration.days(1));
+            if (versioned) {
+                records.noncurrentVersionExpiration(Duration.days(1));
+            }
+            rules.add(records.build());
+        }
+        return rules;
     }
 
     private void notifyQueue(PipelineSettings settings, Queue uploads) {

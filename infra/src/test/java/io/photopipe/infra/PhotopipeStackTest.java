@@ -48,21 +48,72 @@ class PhotopipeStackTest {
                         "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
                                 "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
                         "OwnershipControls", Map.of("Rules", List.of(Map.of("ObjectOwnership", "BucketOwnerEnforced"))),
-                        "LifecycleConfiguration", Map.of("Rules", List.of(Map.of(
-                                "Id", "abort-incomplete-multipart-uploads", "Status", "Enabled",
-                                "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7)))))),
+                        "LifecycleConfiguration", Map.of("Rules", List.of(ABORT_MULTIPART, EXPIRE_API_RECORDS)))),
                 "DeletionPolicy", "Retain",
                 "UpdateReplacePolicy", "Retain"));
         assertThat(props(cfn.resources().get(bucket))).doesNotContainKey("VersioningConfiguration");
     }
 
+    // --- secure by default: what `./photopipe infra synth` makes without any option ------------------------
+
     @Test
-    void bucketCorsAllowsTheConfiguredOriginsToUpload() {
-        template.hasResourceProperties("AWS::S3::Bucket", Map.of("CorsConfiguration", Map.of("CorsRules", List.of(
-                Map.of("AllowedOrigins", SETTINGS.api().corsOrigins(),
-                        "AllowedMethods", List.of("PUT", "POST", "GET", "HEAD"),
-                        "AllowedHeaders", List.of("*"), "ExposedHeaders", List.of("ETag"), "MaxAge", 3000)))));
+    void everyRouteRequiresIamAuthorization() {
+        assertThat(cfn.ofType("AWS::ApiGatewayV2::Route").values()).hasSize(3)
+                .allSatisfy(r -> assertThat(props(r)).containsEntry("AuthorizationType", "AWS_IAM"));
+        assertThat(props(apiFunction().getValue()).get("Environment").toString()).contains("PHOTOPIPE_API_AUTH=iam");
+        software.amazon.awscdk.assertions.Annotations.fromStack(stack)
+                .hasNoWarning("*", Match.stringLikeRegexp(".*NO authorization.*"));
     }
+
+    @Test
+    void noCorsOriginAnywhere() {
+        assertThat(props(cfn.resources().get(bucket))).doesNotContainKey("CorsConfiguration");
+        assertThat(props(cfn.only("AWS::ApiGatewayV2::Api").getValue())).doesNotContainKey("CorsConfiguration");
+        assertThat(props(apiFunction().getValue()).get("Environment").toString()).contains("PHOTOPIPE_CORS_ORIGINS=,");
+        assertThat(template.toJSON().toString()).doesNotContain("AllowedOrigins=[*]").doesNotContain("AllowOrigins");
+    }
+
+    /**
+     * The stand-in for a WAF rate-based rule, which an HTTP API cannot have: stage and per-route throttles (what AWS
+     * documents for HTTP APIs) and the function's per-client upload rate.
+     */
+    @Test
+    void perRouteThrottlesAndAPerClientUploadRateStandInForARateBasedRule() {
+        Map.Entry<String, Map<String, Object>> stage = cfn.only("AWS::ApiGatewayV2::Stage");
+        assertThat(props(stage.getValue()))
+                .containsEntry("DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100))
+                .containsEntry("RouteSettings", Map.of("POST /uploads",
+                        Map.of("ThrottlingRateLimit", 10, "ThrottlingBurstLimit", 20)));
+        // CloudFormation refuses RouteSettings naming a route that does not exist yet
+        assertThat(stage.getValue().get("DependsOn")).asInstanceOf(
+                org.assertj.core.api.InstanceOfAssertFactories.LIST).containsAll(cfn.ofType("AWS::ApiGatewayV2::Route")
+                .keySet());
+        assertThat(props(apiFunction().getValue()).get("Environment").toString())
+                .contains("PHOTOPIPE_UPLOADS_PER_CLIENT_PER_MINUTE=" + SETTINGS.api().uploadsPerClientPerMinute());
+        assertThat(cfn.ofType("AWS::WAFv2::WebACLAssociation")).as("WAF cannot protect an HTTP API").isEmpty();
+    }
+
+    @Test
+    void theApiFunctionHasReservedConcurrency() {
+        assertThat(props(apiFunction().getValue()))
+                .containsEntry("ReservedConcurrentExecutions", SETTINGS.api().reservedConcurrency());
+        assertThat(props(workerFunction().getValue())).as("the worker is bounded by its ESM's maximum concurrency")
+                .doesNotContainKey("ReservedConcurrentExecutions");
+    }
+
+    @Test
+    void whatAnAbandonedUploadLeavesExpires() {
+        // Parts of a multipart upload never completed, then the API's tagged records (tickets, counters) only
+        assertThat(props(cfn.resources().get(bucket)).get("LifecycleConfiguration"))
+                .isEqualTo(Map.of("Rules", List.of(ABORT_MULTIPART, EXPIRE_API_RECORDS)));
+        assertThat(SETTINGS.layout().apiRecordsPrefix()).isEqualTo("renditions/_api/");
+    }
+
+    static final Map<String, Object> ABORT_MULTIPART = Map.of("Id", "abort-incomplete-multipart-uploads",
+            "Status", "Enabled", "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1));
+    static final Map<String, Object> EXPIRE_API_RECORDS = Map.of("Id", "expire-api-records", "Status", "Enabled",
+            "Prefix", "renditions/_api/", "ExpirationInDays", 1,
+            "TagFilters", List.of(Map.of("Key", "photopipe-lifetime", "Value", "1d")));
 
     @Test
     void bucketPolicyDeniesPlainHttpAndOldTls() {
@@ -207,9 +258,11 @@ class PhotopipeStackTest {
         assertThat(statementsOf(role)).containsExactly(
                 Map.of("Effect", "Allow", "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                         "Resource", arn(logGroupOf(fn))),
-                Map.of("Sid", "PresignUploadsAndKeepTickets", "Effect", "Allow", "Action", "s3:PutObject",
+                Map.of("Sid", "PresignUploadsAndKeepRecords", "Effect", "Allow", "Action", "s3:PutObject",
                         "Resource", List.of(objects(bucket, SETTINGS.inputPrefix() + "*"),
-                                objects(bucket, SETTINGS.outputPrefix() + "*/_upload.json"))),
+                                objects(bucket, SETTINGS.outputPrefix() + "_api/*"))),
+                Map.of("Sid", "TagRecordsForExpiry", "Effect", "Allow", "Action", "s3:PutObjectTagging",
+                        "Resource", objects(bucket, SETTINGS.outputPrefix() + "_api/*")),
                 Map.of("Sid", "ReadPhotosAndRenditions", "Effect", "Allow", "Action", "s3:GetObject",
                         "Resource", List.of(objects(bucket, SETTINGS.inputPrefix() + "*"),
                                 objects(bucket, SETTINGS.outputPrefix() + "*"))),
@@ -240,17 +293,11 @@ class PhotopipeStackTest {
                 .containsEntry("SnapStart", Map.of("ApplyOn", "PublishedVersions"));
         assertThat(cfn.ofType("AWS::ApiGatewayV2::Route").values()).map(r -> props(r).get("RouteKey"))
                 .containsExactlyInAnyOrder("POST /uploads", "GET /images/{id}", "GET /");
-        assertThat(cfn.ofType("AWS::ApiGatewayV2::Route").values())
-                .allSatisfy(r -> assertThat(props(r)).containsEntry("AuthorizationType", "NONE"));
+        // IAM authorization needs no authorizer resource
         assertThat(cfn.ofType("AWS::ApiGatewayV2::Authorizer")).isEmpty();
-        template.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of(
-                "ProtocolType", "HTTP",
-                "CorsConfiguration", Map.of("AllowOrigins", SETTINGS.api().corsOrigins(),
-                        "AllowMethods", List.of("GET", "POST", "OPTIONS"),
-                        "AllowHeaders", List.of("content-type", "authorization"), "MaxAge", 3600)));
+        template.hasResourceProperties("AWS::ApiGatewayV2::Api", Map.of("ProtocolType", "HTTP"));
         template.hasResourceProperties("AWS::ApiGatewayV2::Stage", Map.of("StageName", "$default",
-                "AutoDeploy", true,
-                "DefaultRouteSettings", Map.of("ThrottlingRateLimit", 50, "ThrottlingBurstLimit", 100)));
+                "AutoDeploy", true));
         // API Gateway invokes the alias (SnapStart), never $LATEST.
         template.hasResourceProperties("AWS::ApiGatewayV2::Integration", Map.of(
                 "IntegrationType", "AWS_PROXY", "PayloadFormatVersion", "2.0",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import io.photopipe.local.esm.EsmConfig;
@@ -139,8 +140,13 @@ class SettingsAgreementTest {
         assertThat(fn.handler()).isEqualTo(aws.get("Handler")).isEqualTo(FunctionJars.API_HANDLER);
         assertThat(fn.memoryMb()).isEqualTo(aws.get("MemorySize")).isEqualTo(SETTINGS.api().memoryMb());
         assertThat(fn.timeoutSeconds()).isEqualTo(aws.get("Timeout")).isEqualTo(SETTINGS.api().timeoutSeconds());
-        assertThat(awsEnvironment(aws)).isEqualTo(FunctionEnv.api(SETTINGS));
-        assertThat(localEnvironment(fn)).isEqualTo(FunctionEnv.api(SETTINGS));
+        // Only who may call and the links' base are the place's own: IAM on AWS; anonymous on the loopback dev stack
+        String localApi = local.apiEndpoint().orElseThrow().toString();
+        assertThat(awsEnvironment(aws)).isEqualTo(FunctionEnv.api(SETTINGS, ApiAuth.IAM, ""));
+        assertThat(localEnvironment(fn)).isEqualTo(FunctionEnv.api(SETTINGS, ApiAuth.NONE, localApi));
+        Map<String, String> placeless = new LinkedHashMap<>(awsEnvironment(aws));
+        placeless.keySet().removeAll(List.of(FunctionEnv.API_AUTH, FunctionEnv.API_BASE_URL));
+        assertThat(localEnvironment(fn)).containsAllEntriesOf(placeless);
     }
 
     @Test
@@ -167,9 +173,13 @@ class SettingsAgreementTest {
                 cfn.idOf("AWS::S3::Bucket", "BucketName", SETTINGS.bucket())));
         assertThat(bucket.get("CorsConfiguration").toString())
                 .contains("AllowedOrigins=" + SETTINGS.api().corsOrigins());
-        // The local S3 answers the browser's preflight for the configured origin, and only for it.
+        // The local S3 answers the browser's preflight for the configured origin and the local API's own page,
+        // and for nothing else.
         assertThat(preflight("https://photos.example.com")).isEqualTo("https://photos.example.com");
+        String page = "http://" + local.apiEndpoint().orElseThrow().getAuthority();
+        assertThat(preflight(page)).isEqualTo(page);
         assertThat(preflight("https://elsewhere.example.com")).isNull();
+        assertThat(preflight("http://127.0.0.1:1")).isNull();
     }
 
     // --- helpers --------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A deployment with every option turned the other way (own bucket names, a separate output bucket, x86_64,
- * versioning, auto-delete, a JWT authorizer, an alarm e-mail), synthesized once.
+ * versioning, auto-delete, a JWT authorizer, a custom domain's base URL, throttles, an alarm e-mail), synthesized once.
  */
 class StackVariantsTest {
 
@@ -22,11 +22,13 @@ class StackVariantsTest {
             {"bucket": "acme-photo-inbox", "outputBucket": "acme-photo-renditions", "inputPrefix": "in/",
              "outputPrefix": "out/", "worker": {"architecture": "x86_64"}, "api": {"corsOrigins": []}}
             """);
-    static final DeployOptions OPTIONS = DeployOptions.fromContext(Map.<String, Object>of(
-            "stackName", "PhotopipeTest", "versioned", "true", "autoDeleteObjects", true,
-            "jwtIssuer", "https://issuer.example.com/", "jwtAudience", "photopipe-web, photopipe-cli",
-            "oldestMessageAlarmSeconds", "600", "alarmEmail", "ops@example.com", "logRetentionDays", "7",
-            "apiRateLimit", "5", "apiBurstLimit", "10")::get);
+    static final DeployOptions OPTIONS = DeployOptions.fromContext(Map.<String, Object>ofEntries(
+            Map.entry("stackName", "PhotopipeTest"), Map.entry("versioned", "true"),
+            Map.entry("autoDeleteObjects", true), Map.entry("jwtIssuer", "https://issuer.example.com/"),
+            Map.entry("jwtAudience", "photopipe-web, photopipe-cli"), Map.entry("oldestMessageAlarmSeconds", "600"),
+            Map.entry("alarmEmail", "ops@example.com"), Map.entry("logRetentionDays", "7"),
+            Map.entry("apiRateLimit", "5"), Map.entry("apiBurstLimit", "10"), Map.entry("uploadsRateLimit", "2"),
+            Map.entry("uploadsBurstLimit", "4"), Map.entry("apiBaseUrl", "https://api.photos.example.com"))::get);
 
     static Cfn cfn;
     static String in;
@@ -55,21 +57,27 @@ class StackVariantsTest {
                         "Resource", List.of(arn(in), arn(out))));
         String api = PhotopipeStackTest.roleOfIn(cfn, "io.photopipe.api.ApiHandler::handleRequest");
         assertThat(PhotopipeStackTest.statementsOf(cfn, api)).contains(
-                Map.of("Sid", "PresignUploadsAndKeepTickets", "Effect", "Allow", "Action", "s3:PutObject",
-                        "Resource", List.of(objects(in, "in/*"), objects(out, "out/*/_upload.json"))));
+                Map.of("Sid", "PresignUploadsAndKeepRecords", "Effect", "Allow", "Action", "s3:PutObject",
+                        "Resource", List.of(objects(in, "in/*"), objects(out, "out/_api/*"))));
     }
 
     @Test
     void versionedTestStacksExpireOldVersionsAndEmptyTheBucketOnDestroy() {
+        Map<String, Object> abortAndOldVersions = Map.of("Id", "abort-incomplete-multipart-uploads",
+                "Status", "Enabled", "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1),
+                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30), "ExpiredObjectDeleteMarker", true);
         for (String b : List.of(in, out)) {
             Map<String, Object> bucket = cfn.resources().get(b);
-            assertThat(props(bucket)).containsEntry("VersioningConfiguration", Map.of("Status", "Enabled"))
-                    .containsEntry("LifecycleConfiguration", Map.of("Rules", List.of(Map.of(
-                            "Id", "abort-incomplete-multipart-uploads", "Status", "Enabled",
-                            "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 7),
-                            "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)))));
+            assertThat(props(bucket)).containsEntry("VersioningConfiguration", Map.of("Status", "Enabled"));
             assertThat(bucket).containsEntry("DeletionPolicy", "Delete");
         }
+        assertThat(props(cfn.resources().get(in))).containsEntry("LifecycleConfiguration",
+                Map.of("Rules", List.of(abortAndOldVersions)));
+        // The API's records live in the output bucket, and so does the rule that expires them
+        assertThat(props(cfn.resources().get(out))).containsEntry("LifecycleConfiguration", Map.of("Rules", List.of(
+                abortAndOldVersions, Map.of("Id", "expire-api-records", "Status", "Enabled", "Prefix", "out/_api/",
+                        "ExpirationInDays", 1, "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 1),
+                        "TagFilters", List.of(Map.of("Key", "photopipe-lifetime", "Value", "1d"))))));
         assertThat(cfn.ofType("Custom::S3AutoDeleteObjects")).hasSize(2);
     }
 
@@ -83,7 +91,7 @@ class StackVariantsTest {
     }
 
     @Test
-    void theJwtAuthorizerGuardsTheApiRoutesButNotThePage() {
+    void theJwtAuthorizerGuardsEveryRouteThePageToo() {
         Map.Entry<String, Map<String, Object>> authorizer = cfn.only("AWS::ApiGatewayV2::Authorizer");
         assertThat(props(authorizer.getValue())).containsEntry("AuthorizerType", "JWT")
                 .containsEntry("IdentitySource", List.of("$request.header.Authorization"))
@@ -92,10 +100,13 @@ class StackVariantsTest {
         Map<Object, Object> auth = new java.util.HashMap<>();
         cfn.ofType("AWS::ApiGatewayV2::Route").values()
                 .forEach(r -> auth.put(props(r).get("RouteKey"), props(r).get("AuthorizationType")));
-        assertThat(auth).isEqualTo(Map.of("POST /uploads", "JWT", "GET /images/{id}", "JWT", "GET /", "NONE"));
+        assertThat(auth).isEqualTo(Map.of("POST /uploads", "JWT", "GET /images/{id}", "JWT", "GET /", "JWT"));
         assertThat(props(cfn.only("AWS::ApiGatewayV2::Api").getValue())).doesNotContainKey("CorsConfiguration");
         assertThat(props(cfn.only("AWS::ApiGatewayV2::Stage").getValue())).containsEntry("DefaultRouteSettings",
-                Map.of("ThrottlingRateLimit", 5, "ThrottlingBurstLimit", 10));
+                Map.of("ThrottlingRateLimit", 5, "ThrottlingBurstLimit", 10)).containsEntry("RouteSettings",
+                Map.of("POST /uploads", Map.of("ThrottlingRateLimit", 2, "ThrottlingBurstLimit", 4)));
+        String env = props(PhotopipeStackTest.function(cfn, FunctionJars.API_HANDLER)).get("Environment").toString();
+        assertThat(env).contains("PHOTOPIPE_API_AUTH=jwt", "PHOTOPIPE_API_BASE_URL=https://api.photos.example.com");
     }
 
     @Test

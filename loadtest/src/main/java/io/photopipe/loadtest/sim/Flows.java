@@ -52,7 +52,9 @@ public final class Flows {
                         .body(StringBody(s -> json(Map.of("fileName", s.getString("fileName"),
                                 "contentType", s.getString("contentType"), "size", s.getInt("size")))))
                         .asJson()
-                        .check(status().is(201), jmesPath("id").saveAs("id"), jmesPath("upload.url").saveAs("putUrl")))
+                        .check(status().is(201), jmesPath("id").saveAs("id"), jmesPath("upload.url").saveAs("putUrl"),
+                                // Signed into the URL (S3 takes one PUT per URL), so it must be sent as answered
+                                jmesPath("upload.headers.\"If-None-Match\"").saveAs("ifNoneMatch")))
                 .exitHereIfFailed()
                 .exec(s -> s.set("group", "failed".equals(s.getString("expect")) ? UPLOAD_TO_FAILED : group))
                 .group("#{group}").on(
@@ -60,6 +62,7 @@ public final class Flows {
                                 .set("pollMs", pollMs))
                                 .exec(http("PUT photo (presigned)").put("#{putUrl}")
                                         .header("Content-Type", "#{contentType}")
+                                        .header("If-None-Match", "#{ifNoneMatch}")
                                         .body(ByteArrayBody(s -> (byte[]) s.get("body")))
                                         .check(status().is(200)))
                                 .asLongAs(s -> pending(s, timeoutMs)).on(

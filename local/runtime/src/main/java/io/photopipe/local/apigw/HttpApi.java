@@ -84,9 +84,9 @@ public final class HttpApi implements AutoCloseable {
                 var request = new HttpEvents.Request(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
                         ex.getRequestURI().getRawQuery(), ex.getProtocol(),
                         ex.getRemoteAddress().getAddress().getHostAddress(), ex.getRequestHeaders(), body);
-                String host = ex.getRequestHeaders().getFirst("Host");
-                byte[] event = HttpEvents.event(request, apiId, LocalCredentials.ACCOUNT_ID,
-                        host == null ? endpoint.getAuthority() : host, requestId, Instant.now());
+                // API Gateway reports the domain the API is served on, never a client's Host header
+                byte[] event = HttpEvents.event(request, apiId, LocalCredentials.ACCOUNT_ID, endpoint.getAuthority(),
+                        requestId, Instant.now());
                 response = respond(event);
             }
             response.headers().forEach((k, v) -> ex.getResponseHeaders().put(k, v));

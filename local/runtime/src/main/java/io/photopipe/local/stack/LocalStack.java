@@ -1,5 +1,6 @@
 package io.photopipe.local.stack;
 
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import io.photopipe.local.apigw.HttpApi;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,11 +104,22 @@ public final class LocalStack implements AutoCloseable {
 
         notifications = keep(NotificationService.start(data.resolve("notifications"), sqs.client(),
                 LocalCredentials.REGION));
-        List<String> origins = settings.api().corsOrigins().isEmpty() ? List.of("*") : settings.api().corsOrigins();
+        boolean withApi = Files.isRegularFile(options.apiJar());
+        if (withApi) {
+            // The API's address first, even when it is an ephemeral port: its page is the one origin the local S3
+            // allows besides api.corsOrigins, and its links start with it. It answers once the function is
+            // registered below (a request before that gets API Gateway's 500).
+            api = keep(HttpApi.start(options.host(), options.apiPort(), (fn, payload) -> lambda.invoke(fn, payload),
+                    API_FUNCTION));
+        }
+        List<String> origins = new ArrayList<>(settings.api().corsOrigins());
+        if (withApi) {
+            origins.addAll(pageOrigins(api.endpoint()));
+        }
         s3 = keep(EmbeddedS3.start(EmbeddedS3.Options.builder().host(options.host()).port(options.s3Port())
                 .dataDir(data.resolve("s3")).blobStoreDecorator(notifications.decorator())
-                .cors(new EmbeddedS3.Cors(origins, List.of("GET", "PUT", "POST", "HEAD"), List.of("*"),
-                        List.of("ETag")))
+                .cors(origins.isEmpty() ? null : new EmbeddedS3.Cors(origins, List.of("GET", "PUT", "POST", "HEAD"),
+                        List.of("*"), List.of("ETag")))
                 .faults(S3Faults.parse(options.s3Faults())).build()));
         s3.createBucket(settings.bucket());
         s3.createBucket(settings.effectiveOutputBucket());
@@ -127,12 +140,17 @@ public final class LocalStack implements AutoCloseable {
                     + " ./mvnw -pl worker -am package -DskipTests (./photopipe local and demo do this for you)");
         }
 
-        if (Files.isRegularFile(options.apiJar())) {
-            Map<String, String> env = new LinkedHashMap<>(FunctionEnv.api(settings));
+        if (withApi) {
+            // Anonymous: a dev stack on this machine, said loudly by describe(); deployed, every route needs IAM or
+            // JWT authorization (infra's UploadApi)
+            Map<String, String> env = new LinkedHashMap<>(FunctionEnv.api(settings, ApiAuth.NONE,
+                    api.endpoint().toString()));
             env.putAll(endpointEnvironment());
             lambda.register(new FunctionConfig(API_FUNCTION, options.apiJar(), API_HANDLER,
                     settings.api().memoryMb(), settings.api().timeoutSeconds(), env));
-            api = keep(HttpApi.start(options.host(), options.apiPort(), lambda, API_FUNCTION));
+            // Closed first, as before it was bound early: no new requests once the stack stops
+            closeables.remove(api);
+            closeables.push(api);
         } else {
             apiSkippedReason = "no upload API: " + options.apiJar() + " is not built";
         }
@@ -160,6 +178,15 @@ public final class LocalStack implements AutoCloseable {
                 .build());
         esm = keep(EventSourceMapping.start(esmClient, lambda,
                 EsmConfig.of(settings, queues.queueUrl(), queues.queueArn(), WORKER_FUNCTION).withScaling(scaling)));
+    }
+
+    /** The origins a browser sends from the API's page: its address, and {@code localhost} for the loopback one. */
+    static List<String> pageOrigins(URI api) {
+        List<String> origins = new ArrayList<>(List.of("http://" + api.getAuthority()));
+        if (api.getHost().equals("127.0.0.1")) {
+            origins.add("http://localhost:" + api.getPort());
+        }
+        return origins;
     }
 
     private Map<String, String> workerEnvironment() {
@@ -253,6 +280,10 @@ public final class LocalStack implements AutoCloseable {
                 esm == null ? 0 : esm.stats().batches(), n.pending(), n.sent());
     }
 
+    private boolean loopback() {
+        return options.host().equals("127.0.0.1") || options.host().equals("localhost") || options.host().equals("::1");
+    }
+
     private static long parse(String n) {
         return n == null ? 0 : Long.parseLong(n);
     }
@@ -265,6 +296,15 @@ public final class LocalStack implements AutoCloseable {
         lines.add("SQS       " + sqs.endpoint() + "   queue " + settings.queue().name() + ", DLQ "
                 + settings.queue().dlqName() + ", results " + settings.queue().resultsName());
         lines.add(api == null ? "API       (" + apiSkippedReason + ")" : "API       " + api.endpoint());
+        if (api != null) {
+            lines.add("!! auth    NONE: anyone who reaches " + api.endpoint() + " may upload. A dev stack"
+                    + (loopback() ? " on the loopback interface" : "") + "; deployed, every route needs IAM or JWT"
+                    + " authorization (README, Security notes)");
+            if (!loopback()) {
+                lines.add("!! WARNING bound to " + options.host() + ", not 127.0.0.1: the anonymous upload API and S3"
+                        + " are reachable from the network");
+            }
+        }
         lines.add("worker    " + options.workerJar().getFileName() + " in " + options.functionMode() + " mode, "
                 + settings.worker().memoryMb() + " MB, " + settings.worker().timeoutSeconds() + " s, batch "
                 + settings.worker().batchSize() + ", window " + settings.worker().batchingWindowSeconds()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.photopipe.core.ApiAuth;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.PipelineSettings;
 import io.photopipe.local.lambda.FunctionConfig;
@@ -44,7 +45,9 @@ class ApiFunctionChildJvmTest {
         PipelineSettings settings = PipelineSettings.defaults();
         s3 = EmbeddedS3.start();
         s3.createBucket(settings.bucket());
-        Map<String, String> env = new LinkedHashMap<>(FunctionEnv.api(settings));
+        // As the local stack configures it: anonymous, links on its own address
+        Map<String, String> env = new LinkedHashMap<>(
+                FunctionEnv.api(settings, ApiAuth.NONE, "http://127.0.0.1:8080"));
         env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
         lambda = LocalLambda.start(LambdaOptions.defaults().withLogDirectory(logs));
         lambda.register(new FunctionConfig(LocalStack.API_FUNCTION, jar, LocalStack.API_HANDLER, 512, 10, env));
