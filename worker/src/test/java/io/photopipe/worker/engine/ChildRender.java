@@ -55,7 +55,14 @@ public final class ChildRender {
             RenderResult r = engine.render(TestImages.corpus(name), List.of(TestImages.png("p", 300, 300, Fit.FIT)));
             Files.write(dir.resolve(name + ".png"), r.outputs().getFirst().bytes());
         }
-        System.out.println("decoder=" + io.photopipe.worker.engine.internal.TurboJpeg.jpegDecoder());
+        System.out.println("decoder=" + ImageEngine.jpegDecoder() + " " + engine.decodes());
+        try {
+            ImageEngine.checkWritable(List.of(new io.photopipe.core.Rendition("w", 10, 10, Fit.FIT,
+                    io.photopipe.core.ImageFormat.WEBP, 0.8, List.of())));
+            System.out.println("webp=writable");
+        } catch (io.photopipe.core.SettingsException e) {
+            System.out.println("webp=refused: " + e.getMessage());
+        }
     }
 
     private static void watermark() throws Exception {
