@@ -136,6 +136,14 @@ public final class ImageEngine {
     }
 
     /**
+     * The most memory (heap and native, as estimated) renders held at once in this engine; at most
+     * {@link EngineConfig#memoryBudgetBytes()}.
+     */
+    public long peakMemoryBytes() {
+        return budget.peakBytes();
+    }
+
+    /**
      * How many photos each decoder has decoded in this engine ({@code NATIVE_JPEG}, {@code IMAGEIO}, ...): with
      * {@link Codecs#byFormat()}, what the benchmark prints as "which decoder ran".
      */
