@@ -105,56 +105,69 @@ public record Metadata(int orientation, byte[] iccProfile, byte[] jpegIcc, JpegF
         return e == null ? absent : e.getValue() instanceof Number n ? n.intValue() : -1;
     }
 
-    /** The SOFn and the first SOS, walked like the other segments; null if absent or malformed. */
-    static JpegFrame jpegFrame(byte[] b) {
+    /** Sees one JPEG marker segment: its marker, the offset of its 0xFF, its length; false stops the walk. */
+    private interface Segment {
+        boolean visit(int marker, int at, int length);
+    }
+
+    /** Walks the marker segments from SOI up to and including the first SOS (never the entropy-coded data). */
+    private static void segments(byte[] b, Segment segment) {
         int p = 2;
-        boolean progressive = false;
-        int precision = 0;
-        int components = 0;
-        long blocks = 0;
         while (p + 4 <= b.length) {
             if ((b[p] & 0xFF) != 0xFF) {
-                return null;
+                return;
             }
             int marker = b[p + 1] & 0xFF;
             if (marker == 0xFF) {
                 p++;
                 continue;
             }
-            if (marker == 0xD9) {
-                return null;
-            }
             int len = u16be(b, p + 2);
-            boolean sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
-            if (sof && p + 10 <= b.length) {
-                progressive = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
-                precision = b[p + 4] & 0xFF;
-                int h = u16be(b, p + 5);
-                int w = u16be(b, p + 7);
-                components = b[p + 9] & 0xFF;
-                int hmax = 1;
-                int vmax = 1;
-                for (int c = 0; c < components && p + 12 + 3 * c < b.length; c++) {
-                    int f = b[p + 11 + 3 * c] & 0xFF;
-                    hmax = Math.max(hmax, f >> 4);
-                    vmax = Math.max(vmax, f & 15);
-                }
-                for (int c = 0; c < components && p + 12 + 3 * c < b.length; c++) {
-                    int f = b[p + 11 + 3 * c] & 0xFF;
-                    long cw = ((long) w * Math.max(1, f >> 4) + hmax - 1) / hmax;
-                    long ch = ((long) h * Math.max(1, f & 15) + vmax - 1) / vmax;
-                    blocks += ((cw + 7) / 8) * ((ch + 7) / 8);
-                }
-            } else if (marker == 0xDA) {
-                if (components == 0) {
-                    return null;
-                }
-                int inScan = p + 4 < b.length ? b[p + 4] & 0xFF : components;
-                return new JpegFrame(progressive, progressive || inScan < components, precision, components, blocks);
+            if (marker == 0xD9 || !segment.visit(marker, p, len) || marker == 0xDA) {
+                return;
             }
             p += 2 + len;
         }
-        return components == 0 ? null : new JpegFrame(progressive, progressive, precision, components, blocks);
+    }
+
+    /** The SOFn and the first SOS; null if absent or malformed. */
+    static JpegFrame jpegFrame(byte[] b) {
+        JpegFrame[] frame = new JpegFrame[1];
+        long[] blocks = new long[1];
+        int[] sof = new int[3]; // progressive (0/1), precision, components
+        segments(b, (marker, p, len) -> {
+            boolean isSof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (isSof && p + 10 <= b.length) {
+                sof[0] = marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE ? 1 : 0;
+                sof[1] = b[p + 4] & 0xFF;
+                sof[2] = b[p + 9] & 0xFF;
+                blocks[0] = blocks(b, p, u16be(b, p + 7), u16be(b, p + 5), sof[2]);
+            } else if (marker == 0xDA && sof[2] > 0) {
+                int inScan = p + 4 < b.length ? b[p + 4] & 0xFF : sof[2];
+                frame[0] = new JpegFrame(sof[0] == 1, sof[0] == 1 || inScan < sof[2], sof[1], sof[2], blocks[0]);
+            }
+            return true;
+        });
+        return frame[0];
+    }
+
+    /** 8x8 blocks of all components at full resolution, each at its own sampling (SOF component specs). */
+    private static long blocks(byte[] b, int p, int w, int h, int components) {
+        int hmax = 1;
+        int vmax = 1;
+        for (int c = 0; c < components && p + 12 + 3 * c < b.length; c++) {
+            int f = b[p + 11 + 3 * c] & 0xFF;
+            hmax = Math.max(hmax, f >> 4);
+            vmax = Math.max(vmax, f & 15);
+        }
+        long blocks = 0;
+        for (int c = 0; c < components && p + 12 + 3 * c < b.length; c++) {
+            int f = b[p + 11 + 3 * c] & 0xFF;
+            long cw = ((long) w * Math.max(1, f >> 4) + hmax - 1) / hmax;
+            long ch = ((long) h * Math.max(1, f & 15) + vmax - 1) / vmax;
+            blocks += ((cw + 7) / 8) * ((ch + 7) / 8);
+        }
+        return blocks;
     }
 
     private record Slice(byte[] bytes, int offset, int length) {
@@ -174,62 +187,38 @@ public record Metadata(int orientation, byte[] iccProfile, byte[] jpegIcc, JpegF
 
     /** The TIFF structure inside the first APP1 "Exif" segment, searched up to the first scan. */
     private static Slice jpegExif(byte[] b) {
-        int p = 2;
-        while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int marker = b[p + 1] & 0xFF;
-            if (marker == 0xFF) {
-                p++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return null;
-            }
-            int len = u16be(b, p + 2);
+        Slice[] exif = new Slice[1];
+        segments(b, (marker, p, len) -> {
             if (marker == 0xE1 && len > 8 && ascii(b, p + 4, "Exif\0\0")) {
-                return new Slice(b, p + 10, Math.min(len - 8, b.length - p - 10));
+                exif[0] = new Slice(b, p + 10, Math.min(len - 8, b.length - p - 10));
+                return false;
             }
-            p += 2 + len;
-        }
-        return null;
+            return true;
+        });
+        return exif[0];
     }
 
     /** APP2 "ICC_PROFILE\0" chunks (sequence number, count, data), joined in order; null if absent or broken. */
     private static byte[] jpegIcc(byte[] b) {
-        byte[][] chunks = null;
-        int p = 2;
-        while (p + 4 <= b.length) {
-            if ((b[p] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int marker = b[p + 1] & 0xFF;
-            if (marker == 0xFF) {
-                p++;
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                break;
-            }
-            int len = u16be(b, p + 2);
+        byte[][][] chunks = new byte[1][][];
+        segments(b, (marker, p, len) -> {
             if (marker == 0xE2 && len > 16 && ascii(b, p + 4, "ICC_PROFILE\0") && p + 2 + len <= b.length) {
                 int seq = b[p + 16] & 0xFF;
                 int count = b[p + 17] & 0xFF;
-                if (chunks == null) {
-                    chunks = new byte[Math.max(1, count)][];
+                if (chunks[0] == null) {
+                    chunks[0] = new byte[Math.max(1, count)][];
                 }
-                if (seq >= 1 && seq <= chunks.length) {
-                    chunks[seq - 1] = java.util.Arrays.copyOfRange(b, p + 18, p + 2 + len);
+                if (seq >= 1 && seq <= chunks[0].length) {
+                    chunks[0][seq - 1] = java.util.Arrays.copyOfRange(b, p + 18, p + 2 + len);
                 }
             }
-            p += 2 + len;
-        }
-        if (chunks == null) {
+            return true;
+        });
+        if (chunks[0] == null) {
             return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] c : chunks) {
+        for (byte[] c : chunks[0]) {
             if (c == null) {
                 return null;
             }
