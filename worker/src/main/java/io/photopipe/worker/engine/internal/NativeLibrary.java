@@ -8,10 +8,13 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.net.JarURLConnection;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
+import java.util.jar.JarEntry;
+import java.util.zip.CRC32;
 
 /**
  * Finds the native codec library for the running OS and architecture in the classpath (the platform jars of Maven's
@@ -22,8 +25,10 @@ import java.util.Locale;
  *
  * <p>Concurrent first use is safe: within a JVM the class initialiser runs once; across JVMs sharing the temporary
  * directory (local child JVMs, tests) each writes its own temporary file and renames it into place atomically, and
- * the file name carries the content's SHA-256, so no JVM ever opens a half-written or different library. An
- * existing file is hashed before it is opened, so a file planted under that name is never loaded.
+ * the file name carries the jar entry's CRC-32 and size, so no JVM ever opens a half-written or different library.
+ * The directory is the user's own ({@code photopipe-native-<user>}, created {@code rwx------}), and an existing file
+ * is checked against the entry's CRC before it is opened; later starts (a warm /tmp, SnapStart) skip inflating the
+ * 6 MB entry.
  */
 final class NativeLibrary {
 
@@ -99,38 +104,69 @@ final class NativeLibrary {
         if (mode == Mode.OFF) {
             return new Loaded(null, null, platform, "off (" + ENV + "=off): ImageIO decodes and encodes everything");
         }
-        byte[] bytes;
-        try (InputStream in = loader.getResourceAsStream(resource(platform))) {
-            if (in == null) {
-                return new Loaded(null, null, platform, "this jar has no native codecs for " + platform + " (no "
-                        + resource(platform) + " on the classpath; the Lambda jar carries linux-arm64 only, local runs "
-                        + "add the host's org.bytedeco:leptonica platform jar): ImageIO decodes and encodes everything, "
-                        + "several times slower, and WebP cannot be written");
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            return new Loaded(null, null, platform, "cannot read " + resource(platform) + ": " + e);
+        URL url = loader.getResource(resource(platform));
+        if (url == null) {
+            return new Loaded(null, null, platform, "this jar has no native codecs for " + platform + " (no "
+                    + resource(platform) + " on the classpath; the Lambda jar carries linux-arm64 only, local runs "
+                    + "add the host's org.bytedeco:leptonica platform jar): ImageIO decodes and encodes everything, "
+                    + "several times slower, and WebP cannot be written");
         }
-        Path file = tmpDir.resolve("photopipe-native").resolve("libleptonica-" + platform + "-" + sha256(bytes)
-                .substring(0, 16) + ".so");
+        Path file = null;
         try {
-            extract(bytes, file);
+            Entry entry = entry(url);
+            Path dir = tmpDir.resolve("photopipe-native-" + System.getProperty("user.name", "user")
+                    .replaceAll("[^A-Za-z0-9_.-]", "_"));
+            file = dir.resolve(String.format(Locale.ROOT, "libleptonica-%s-%08x-%d.so", platform, entry.crc(),
+                    entry.size()));
+            if (!matches(file, entry)) {
+                extract(url, entry, file);
+            }
             SymbolLookup lookup = SymbolLookup.libraryLookup(file, Arena.global());
             return new Loaded(lookup, file, platform, "loaded " + file);
         } catch (IOException | RuntimeException e) {
-            return new Loaded(null, file, platform, "cannot load the native codecs for " + platform + " from " + file
-                    + ": " + e.getMessage() + " (ImageIO decodes and encodes everything)");
+            return new Loaded(null, file, platform, "cannot load the native codecs for " + platform
+                    + (file == null ? "" : " from " + file) + ": " + e.getMessage()
+                    + " (ImageIO decodes and encodes everything)");
         }
     }
 
-    /** Writes {@code bytes} to {@code file} unless it already holds exactly them; atomic for concurrent writers. */
-    static void extract(byte[] bytes, Path file) throws IOException {
-        if (Files.isRegularFile(file) && Files.size(file) == bytes.length
-                && sha256(Files.readAllBytes(file)).equals(sha256(bytes))) {
-            return;
+    /** A resource's CRC-32 and size: from the jar's directory when it is in a jar (no need to inflate it). */
+    record Entry(long crc, long size) {
+    }
+
+    private static Entry entry(URL url) throws IOException {
+        if (url.openConnection() instanceof JarURLConnection jar) {
+            jar.setUseCaches(false);
+            JarEntry e = jar.getJarEntry();
+            if (e.getCrc() >= 0 && e.getSize() >= 0) {
+                return new Entry(e.getCrc(), e.getSize());
+            }
         }
-        Files.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".part");
+        byte[] bytes = read(url);
+        return new Entry(crc(bytes), bytes.length);
+    }
+
+    private static boolean matches(Path file, Entry entry) throws IOException {
+        return Files.isRegularFile(file) && Files.size(file) == entry.size()
+                && crc(Files.readAllBytes(file)) == entry.crc();
+    }
+
+    /** Writes the resource to {@code file}, atomically for concurrent writers, in a directory only we can write. */
+    static void extract(URL url, Entry entry, Path file) throws IOException {
+        byte[] bytes = read(url);
+        if (bytes.length != entry.size() || crc(bytes) != entry.crc()) {
+            throw new IOException(url + " does not match its jar entry's size and CRC");
+        }
+        Path dir = file.getParent();
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createDirectories(dir);
+            }
+        }
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
         try {
             Files.write(tmp, bytes);
             try {
@@ -143,11 +179,17 @@ final class NativeLibrary {
         }
     }
 
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    private static byte[] read(URL url) throws IOException {
+        URLConnection c = url.openConnection();
+        c.setUseCaches(false);
+        try (InputStream in = c.getInputStream()) {
+            return in.readAllBytes();
         }
+    }
+
+    static long crc(byte[] bytes) {
+        CRC32 crc = new CRC32();
+        crc.update(bytes);
+        return crc.getValue();
     }
 }
