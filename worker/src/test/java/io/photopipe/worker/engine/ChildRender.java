@@ -28,6 +28,14 @@ public final class ChildRender {
             case "png" -> png(Path.of(args[1]), List.of(args).subList(2, args.length));
             case "heavy" -> heavy(args[1], List.of(args).subList(2, args.length));
             case "oom" -> oom(Path.of(args[1]));
+            case "config" -> {
+                try {
+                    EngineConfig.of(PipelineSettings.defaults());
+                    System.out.println("config=ok");
+                } catch (io.photopipe.core.SettingsException e) {
+                    System.out.println("config=refused: " + e.getMessage());
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

@@ -61,6 +61,14 @@ class LambdaJarNativeLibraryIT {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("this jar has no native codecs for " + host).contains("imageio=1")
                 .contains("webp=refused");
+        ProcessBuilder required = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", cp, "io.photopipe.worker.engine.ChildRender", "config")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        required.environment().put("PHOTOPIPE_NATIVE", "required");
+        Process q = required.start();
+        assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(log)).as("PHOTOPIPE_NATIVE=required fails start-up, saying why")
+                .contains("config=refused: PHOTOPIPE_NATIVE: required, but this jar has no native codecs for " + host);
     }
 
     private static String hostPlatform() {
