@@ -18,6 +18,8 @@ public final class FunctionEnv {
     public static final String RENDITIONS = "PHOTOPIPE_RENDITIONS";
     public static final String MAX_OBJECT_BYTES = "PHOTOPIPE_MAX_OBJECT_BYTES";
     public static final String MAX_PIXELS = "PHOTOPIPE_MAX_PIXELS";
+    public static final String MAX_SAMPLES_PER_PIXEL = "PHOTOPIPE_MAX_SAMPLES_PER_PIXEL";
+    public static final String MAX_ASPECT_RATIO = "PHOTOPIPE_MAX_ASPECT_RATIO";
     public static final String JPEG_BACKGROUND = "PHOTOPIPE_JPEG_BACKGROUND";
     /** Upload API: the largest upload a presigned URL allows, in bytes. */
     public static final String MAX_UPLOAD_BYTES = "PHOTOPIPE_MAX_UPLOAD_BYTES";
@@ -59,6 +61,8 @@ public final class FunctionEnv {
         env.put(RENDITIONS, PipelineSettings.renditionsToJson(s.renditions()));
         env.put(MAX_OBJECT_BYTES, Long.toString(s.limits().maxObjectBytes()));
         env.put(MAX_PIXELS, Long.toString(s.limits().maxPixels()));
+        env.put(MAX_SAMPLES_PER_PIXEL, Integer.toString(s.limits().maxSamplesPerPixel()));
+        env.put(MAX_ASPECT_RATIO, Double.toString(s.limits().maxAspectRatio()));
         env.put(JPEG_BACKGROUND, s.jpegBackground());
         return env;
     }

@@ -98,12 +98,36 @@ public record PipelineSettings(String bucket, String inputPrefix, String outputB
         }
     }
 
-    /** Guards checked before a photo is decoded. */
-    public record Limits(long maxObjectBytes, long maxPixels) {
+    /**
+     * Guards checked from a photo's header, before it is decoded (beyond them, the worker's memory budget rejects
+     * what would not fit as {@code too-complex}).
+     *
+     * @param maxObjectBytes     largest photo in bytes
+     * @param maxPixels          most pixels (width x height)
+     * @param maxSamplesPerPixel most samples (channels) per pixel: 3 for RGB, 4 for RGBA or CMYK, 5 for CMYK with
+     *                           alpha; a TIFF may declare hundreds, each costing memory at every pixel (1 to 64)
+     * @param maxAspectRatio     largest ratio of the long side to the short side (a 33,000,000 x 1 PNG is tiny on
+     *                           disk, but a {@code cover} crop of it decodes every pixel); at least 1
+     */
+    public record Limits(long maxObjectBytes, long maxPixels, int maxSamplesPerPixel, double maxAspectRatio) {
+        /** Samples per pixel allowed by default: CMYK with alpha and a spare channel. */
+        public static final int DEFAULT_MAX_SAMPLES_PER_PIXEL = 8;
+        /** Aspect ratio allowed by default: long stitched panoramas are 10-30:1. */
+        public static final double DEFAULT_MAX_ASPECT_RATIO = 100;
+
         public Limits {
             SettingsException.require(maxObjectBytes >= 1024, "limits.maxObjectBytes",
                     maxObjectBytes + " must be at least 1024");
             SettingsException.require(maxPixels >= 1, "limits.maxPixels", maxPixels + " must be positive");
+            SettingsException.require(maxSamplesPerPixel >= 1 && maxSamplesPerPixel <= 64, "limits.maxSamplesPerPixel",
+                    maxSamplesPerPixel + " must be from 1 to 64");
+            SettingsException.require(maxAspectRatio >= 1 && Double.isFinite(maxAspectRatio), "limits.maxAspectRatio",
+                    maxAspectRatio + " must be a number of at least 1 (long side / short side)");
+        }
+
+        /** Byte and pixel limits with the default caps on samples per pixel and aspect ratio. */
+        public Limits(long maxObjectBytes, long maxPixels) {
+            this(maxObjectBytes, maxPixels, DEFAULT_MAX_SAMPLES_PER_PIXEL, DEFAULT_MAX_ASPECT_RATIO);
         }
     }
 

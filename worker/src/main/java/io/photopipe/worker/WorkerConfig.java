@@ -113,12 +113,16 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
         long maxBytes = r.longIn(FunctionEnv.MAX_OBJECT_BYTES, defaults.limits().maxObjectBytes(), 1024,
                 Long.MAX_VALUE);
         long maxPixels = r.longIn(FunctionEnv.MAX_PIXELS, defaults.limits().maxPixels(), 1, Long.MAX_VALUE);
+        int maxSamples = (int) r.longIn(FunctionEnv.MAX_SAMPLES_PER_PIXEL, defaults.limits().maxSamplesPerPixel(), 1,
+                64);
+        double maxAspect = r.number(FunctionEnv.MAX_ASPECT_RATIO, defaults.limits().maxAspectRatio());
         String background = r.optional(FunctionEnv.JPEG_BACKGROUND).orElse(defaults.jpegBackground());
         String inputPrefix = r.optionalAllowEmpty(FunctionEnv.INPUT_PREFIX).orElse(defaults.inputPrefix());
         String outputBucket = r.optional(FunctionEnv.OUTPUT_BUCKET).orElse("");
         String outputPrefix = r.optional(FunctionEnv.OUTPUT_PREFIX).orElse(defaults.outputPrefix());
         PipelineSettings settings = r.wrapSettings(() -> new PipelineSettings(bucket, inputPrefix, outputBucket,
-                outputPrefix, defaults.queue(), defaults.worker(), new PipelineSettings.Limits(maxBytes, maxPixels),
+                outputPrefix, defaults.queue(), defaults.worker(), new PipelineSettings.Limits(maxBytes, maxPixels, maxSamples,
+                        maxAspect),
                 background, renditions, defaults.api()));
 
         String dlqUrl = r.url(FunctionEnv.DLQ_URL, true).orElseThrow().toString();
@@ -178,6 +182,16 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
         String required(String name) {
             return optional(name).orElseThrow(() -> new SettingsException(name, "is not set; it is required "
                     + "(the local runtime and the CDK app set it from the pipeline settings)"));
+        }
+
+        /** A decimal number; its range is checked where the setting is built (the error then names this variable). */
+        double number(String name, double def) {
+            Optional<String> v = optional(name);
+            try {
+                return v.isEmpty() ? def : Double.parseDouble(v.get());
+            } catch (NumberFormatException e) {
+                throw new SettingsException(name, "'" + v.get() + "' is not a number");
+            }
         }
 
         long longIn(String name, long def, long min, long max) {
@@ -257,6 +271,8 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
                 case "jpegBackground" -> FunctionEnv.JPEG_BACKGROUND;
                 case "limits.maxObjectBytes" -> FunctionEnv.MAX_OBJECT_BYTES;
                 case "limits.maxPixels" -> FunctionEnv.MAX_PIXELS;
+                case "limits.maxSamplesPerPixel" -> FunctionEnv.MAX_SAMPLES_PER_PIXEL;
+                case "limits.maxAspectRatio" -> FunctionEnv.MAX_ASPECT_RATIO;
                 default -> setting.startsWith("renditions") ? FunctionEnv.RENDITIONS : setting;
             };
         }

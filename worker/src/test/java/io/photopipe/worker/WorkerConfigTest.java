@@ -42,6 +42,8 @@ class WorkerConfigTest {
         assertThat(c.processing().cacheControl()).isEqualTo("public, max-age=300");
         assertThat(c.aws().s3Endpoint()).isEmpty();
         assertThat(c.aws().region()).isEqualTo("us-east-1");
+        assertThat(c.settings().limits().maxSamplesPerPixel()).isEqualTo(8);
+        assertThat(c.settings().limits().maxAspectRatio()).isEqualTo(100);
     }
 
     @Test
@@ -98,6 +100,9 @@ class WorkerConfigTest {
         assertError(env("PHOTOPIPE_RENDITIONS", "[{\"name\":\"Thumb\",\"width\":1,\"height\":1}]"),
                 "PHOTOPIPE_RENDITIONS", "'Thumb'");
         assertError(env("PHOTOPIPE_MAX_PIXELS", "-5"), "PHOTOPIPE_MAX_PIXELS", "'-5'", "1 or more");
+        assertError(env("PHOTOPIPE_MAX_SAMPLES_PER_PIXEL", "200"), "PHOTOPIPE_MAX_SAMPLES_PER_PIXEL", "'200'", "1 to 64");
+        assertError(env("PHOTOPIPE_MAX_ASPECT_RATIO", "0.5"), "PHOTOPIPE_MAX_ASPECT_RATIO", "0.5", "at least 1");
+        assertError(env("PHOTOPIPE_MAX_ASPECT_RATIO", "wide"), "PHOTOPIPE_MAX_ASPECT_RATIO", "'wide' is not a number");
         assertError(env("PHOTOPIPE_SAFETY_MARGIN_MS", "1000000"), "PHOTOPIPE_SAFETY_MARGIN_MS", "0 to 900000");
         assertError(env("PHOTOPIPE_VISIBILITY_BACKOFF_SECONDS", "60", "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS",
                 "30"), "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS", "'30'");

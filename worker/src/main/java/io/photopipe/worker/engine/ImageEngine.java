@@ -3,6 +3,7 @@ package io.photopipe.worker.engine;
 import io.photopipe.core.ImageFormat;
 import io.photopipe.core.Rendition;
 import io.photopipe.core.SettingsException;
+import io.photopipe.worker.engine.internal.DecodePlan;
 import io.photopipe.worker.engine.internal.Decoder;
 import io.photopipe.worker.engine.internal.Encoder;
 import io.photopipe.worker.engine.internal.Filters;
@@ -12,27 +13,33 @@ import io.photopipe.worker.engine.internal.Pixels;
 import io.photopipe.worker.engine.internal.Plan;
 import io.photopipe.worker.engine.internal.Resampler;
 import io.photopipe.worker.engine.internal.Sniffer;
-import io.photopipe.worker.engine.internal.TurboJpeg;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns the bytes of a photo into encoded renditions, decoding it once.
  *
  * <ol>
  *   <li><b>Guards, before any pixel is decoded</b>: size in bytes, format from the first bytes (never the name),
- *       and width x height from the header against {@code limits.maxPixels}.</li>
+ *       width x height against {@code limits.maxPixels}, aspect ratio and samples per pixel against their limits,
+ *       and the memory the decode plan needs (heap and native) against the budget: what cannot fit is rejected as
+ *       {@code too-complex} with the figure.</li>
  *   <li><b>One decode</b>, of the first frame, reduced at decode time so it keeps at least 2x the pixels the most
- *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px): JPEGs with
- *       libjpeg-turbo's DCT scaling when the native library is present, everything else with ImageIO source
+ *       demanding rendition needs (a 24 MP photo for 1024 px renditions decodes at about 2048 px): JPEGs natively
+ *       with libjpeg-turbo's DCT scaling (1/2, 1/4, 1/8), WebP, still GIFs and plain TIFFs natively at full size,
+ *       everything else (and whatever a native decoder declines: CMYK, damaged files) with ImageIO source
  *       subsampling (TwelveMonkeys plugins); CMYK/YCCK and embedded ICC profiles converted to sRGB, then turned
- *       upright by its EXIF orientation.</li>
+ *       upright by its EXIF orientation. See {@link Codecs}.</li>
  *   <li><b>A cascade</b>: renditions are made largest first, each from the smallest already-made image that is
  *       still at least as large (1024 -&gt; 512 -&gt; 128), with Catmull-Rom resampling; identical sizes are
  *       resampled once.</li>
@@ -40,17 +47,22 @@ import java.util.concurrent.CancellationException;
  *       (no metadata copied).</li>
  * </ol>
  *
- * <p>Thread-safe. Decoded pixels in flight are bounded by {@link EngineConfig#memoryBudgetBytes()}: a render waits
- * until its estimate (from the header and the subsampling) fits.
+ * <p>Thread-safe. Memory in flight is bounded by {@link EngineConfig#memoryBudgetBytes()}: a render waits until its
+ * estimate (from the header and the decode plan) fits. An OutOfMemoryError is never reported as a damaged photo:
+ * it is rethrown as itself, unwrapped from ImageIO's exceptions, for the caller to retry later.
  */
 public final class ImageEngine {
 
     private final EngineConfig config;
     private final MemoryBudget budget;
+    private final Map<DecodePlan.Route, LongAdder> routes = new EnumMap<>(DecodePlan.Route.class);
 
     public ImageEngine(EngineConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.budget = new MemoryBudget(config.memoryBudgetBytes());
+        for (DecodePlan.Route r : DecodePlan.Route.values()) {
+            routes.put(r, new LongAdder());
+        }
     }
 
     public EngineConfig config() {
@@ -76,7 +88,7 @@ public final class ImageEngine {
                     bytes(photo.length), bytes(config.maxObjectBytes())));
         }
         Sniffer.Format format = Sniffer.sniff(photo);
-        return Decoder.probe(photo, format, config.maxPixels());
+        return Decoder.probe(photo, format, config);
     }
 
     /**
@@ -97,14 +109,16 @@ public final class ImageEngine {
             return new RenderResult(info, List.of(), 0);
         }
         Plan plan = Plan.of(info.displayWidth(), info.displayHeight(), renditions);
-        // decoded pixels: ImageIO keeps 1/k of each side, the DCT-scaling fast path at most the next eighth up
-        double eighths = Math.max(1, Math.ceil(plan.minScale() * 8)) / 8;
-        double side = Math.max(1.0 / plan.subsampling(), eighths);
-        long decodedPixelsEstimate = (long) Math.ceil(info.width() * side) * (long) Math.ceil(info.height() * side);
-        // reader raster (<= 4 B/px) + our ints (4 B/px) + an upright copy when rotated or flipped
-        long estimate = decodedPixelsEstimate * (info.orientation() == 1 ? 8 : 12) + plan.workingBytes() + (1 << 20);
-        try (MemoryBudget.Lease lease = budget.acquire(estimate)) {
-            Pixels decoded = Decoder.decode(photo, probe, plan.subsampling(), plan.minScale());
+        DecodePlan decode = DecodePlan.of(probe, plan, photo.length, budget.totalBytes());
+        if (decode.totalBytes() > budget.totalBytes()) {
+            throw new PhotoRejectedException(PhotoRejectedException.TOO_COMPLEX, String.format(Locale.ROOT,
+                    "needs ~%s to decode (%s), more than the %s memory budget of this worker (60%% of its heap, at "
+                            + "most 40%% of the function's memory: raise worker.memoryMb); it was not decoded",
+                    bytes(decode.totalBytes()), decode.detail(), bytes(budget.totalBytes())));
+        }
+        try (MemoryBudget.Lease lease = budget.acquire(decode.leaseBytes(probe, plan))) {
+            Pixels decoded = Decoder.decode(photo, probe, decode);
+            routes.get(decode.route()).increment();
             long decodedPixels = (long) decoded.width() * decoded.height();
             Pixels upright = Orientation.apply(decoded, info.orientation());
             decoded = null; // let the stored-orientation copy go before the cascade allocates
@@ -112,7 +126,31 @@ public final class ImageEngine {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for image memory");
+        } catch (RuntimeException e) {
+            OutOfMemoryError oom = Decoder.outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
+            throw e;
         }
+    }
+
+    /**
+     * The most memory (heap and native, as estimated) renders held at once in this engine; at most
+     * {@link EngineConfig#memoryBudgetBytes()}.
+     */
+    public long peakMemoryBytes() {
+        return budget.peakBytes();
+    }
+
+    /**
+     * How many photos each decoder has decoded in this engine ({@code NATIVE_JPEG}, {@code IMAGEIO}, ...): with
+     * {@link Codecs#byFormat()}, what the benchmark prints as "which decoder ran".
+     */
+    public Map<String, Long> decodes() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        routes.forEach((r, n) -> m.put(r.name().toLowerCase(Locale.ROOT).replace('_', '-'), n.sum()));
+        return m;
     }
 
     private List<RenderedImage> cascade(Pixels upright, ImageInfo info, Plan plan) {
@@ -197,16 +235,18 @@ public final class ImageEngine {
     }
 
     /**
-     * Fails with a {@link SettingsException} naming the rendition when its output format has no ImageIO writer here
-     * (WebP: TwelveMonkeys reads it but cannot write it). Call it when settings are loaded, to fail at start-up.
+     * Fails with a {@link SettingsException} naming the rendition when its output format has no writer here (WebP is
+     * written by the native libwebp only: with {@code PHOTOPIPE_NATIVE=off}, or on a platform the jar has no
+     * native codecs for, it cannot be). Call it when settings are loaded, to fail at start-up.
      */
     public static void checkWritable(List<Rendition> renditions) {
         Set<ImageFormat> ok = EnumSet.noneOf(ImageFormat.class);
         for (Rendition r : renditions) {
             if (!ok.contains(r.format())) {
                 if (!Encoder.canWrite(r.format())) {
-                    throw new SettingsException("renditions[" + r.name() + "].format", "no ImageIO writer for "
-                            + r.format().id() + " is installed in this runtime; use jpeg or png");
+                    throw new SettingsException("renditions[" + r.name() + "].format", r.format().id()
+                            + " is written by the native codecs only, and they are not in use here ("
+                            + Codecs.nativeStatus() + "); use jpeg or png, or run where they load");
                 }
                 ok.add(r.format());
             }
@@ -214,11 +254,13 @@ public final class ImageEngine {
     }
 
     /**
-     * Which JPEG decoder this JVM uses: {@code libjpeg-turbo (...)} when {@code libturbojpeg.so.0} could be loaded
-     * (DCT-domain scaling, several times faster), else {@code ImageIO (...)}. Worth logging at start-up.
+     * Which JPEG decoder this JVM uses: {@code native leptonica-... (libjpeg-turbo ...)} when the native codecs
+     * loaded (DCT-domain scaling, several times faster), else {@code ImageIO (...)}. Worth logging at start-up;
+     * {@link Codecs#describe()} says it for every format.
      */
     public static String jpegDecoder() {
-        return TurboJpeg.jpegDecoder();
+        return Codecs.nativeAvailable() ? "native " + Codecs.nativeStatus()
+                : "ImageIO (TwelveMonkeys + JDK libjpeg): " + Codecs.nativeStatus();
     }
 
     private static String bytes(long n) {

@@ -2,7 +2,8 @@ package io.photopipe.worker.engine;
 
 /**
  * The photo itself cannot be made into renditions, and retrying will not help: it is empty, not an image, in a
- * format we do not read, too large, has too many pixels, is truncated or corrupt. The message is for the user who
+ * format we do not read, too large, has too many pixels, needs more memory than the engine may use, is truncated or
+ * corrupt. The message is for the user who
  * uploaded it; {@link #code()} is a stable machine-readable reason.
  */
 public final class PhotoRejectedException extends Exception {
@@ -17,6 +18,11 @@ public final class PhotoRejectedException extends Exception {
     public static final String TOO_LARGE = "too-large";
     /** More pixels than {@code limits.maxPixels} according to its header. */
     public static final String TOO_MANY_PIXELS = "too-many-pixels";
+    /**
+     * Decoding it would need more memory than the engine's budget (the message names the figure), or its header
+     * declares more samples per pixel or a more extreme aspect ratio than the limits allow.
+     */
+    public static final String TOO_COMPLEX = "too-complex";
     /** The file ends before the image does. */
     public static final String TRUNCATED = "truncated";
     /** The decoder found invalid data. */
@@ -36,7 +42,7 @@ public final class PhotoRejectedException extends Exception {
 
     /**
      * The stable reason: one of {@code empty}, {@code not-an-image}, {@code unsupported-format}, {@code too-large},
-     * {@code too-many-pixels}, {@code truncated}, {@code corrupt}.
+     * {@code too-many-pixels}, {@code too-complex}, {@code truncated}, {@code corrupt}.
      */
     public String code() {
         return code;

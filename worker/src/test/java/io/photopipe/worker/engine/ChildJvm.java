@@ -27,11 +27,30 @@ final class ChildJvm {
         return cmd;
     }
 
+    /**
+     * The flags Lambda's Java runtime starts a function of {@code memoryMb} with: heap, metaspace and code cache 85,
+     * 10 and 5% of the memory, the serial GC, C1 only (as local/runtime's ChildJvmCommand, which cites the sources).
+     */
+    static List<String> lambdaFlags(int memoryMb) {
+        long kb = memoryMb * 1024L;
+        return List.of("-XX:MaxHeapSize=" + ((kb * 85 + 99) / 100) + "k", "-XX:MaxMetaspaceSize=" + (kb * 10 / 100) + "k",
+                "-XX:ReservedCodeCacheSize=" + Math.max(2048, kb * 5 / 100) + "k", "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-XX:ActiveProcessorCount=2", "-Xshare:auto",
+                "--enable-native-access=ALL-UNNAMED");
+    }
+
     static Result run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        return run(command, java.util.Map.of(), timeoutSeconds);
+    }
+
+    static Result run(List<String> command, java.util.Map<String, String> env, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path log = Files.createTempFile("child-jvm", ".log");
         try {
             // output to a file, so a hung child cannot block the test on a pipe and the timeout always applies
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("child JVM did not finish in " + timeoutSeconds + " s: " + command

@@ -4,6 +4,7 @@ import static io.photopipe.worker.engine.TestImages.MB;
 import static io.photopipe.worker.engine.TestImages.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import io.photopipe.core.Fit;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,12 +45,27 @@ class EngineConfigAndConcurrencyTest {
         assertThatThrownBy(() -> new EngineConfig(1, 1, Color.WHITE, MB)).hasMessageContaining("-Xmx");
     }
 
+    /** The refusal without native codecs is checked in a JVM without them: NativeAndImageIoDecodersAgreeTest. */
     @Test
-    void webpOutputIsRefusedAtStartUpWhenNoWriterExists() {
-        List<Rendition> webp = List.of(new Rendition("w", 100, 100, Fit.FIT, ImageFormat.WEBP, 0.8, List.of()));
-        assertThatThrownBy(() -> ImageEngine.checkWritable(webp)).isInstanceOf(SettingsException.class)
-                .hasMessageContaining("renditions[w].format").hasMessageContaining("no ImageIO writer for webp");
+    void webpOutputIsAcceptedAtStartUpWhereTheNativeCodecsLoad() {
+        assumeTrue(Codecs.nativeAvailable(), Codecs.nativeStatus());
+        ImageEngine.checkWritable(List.of(new Rendition("w", 100, 100, Fit.FIT, ImageFormat.WEBP, 0.8, List.of())));
         ImageEngine.checkWritable(PipelineSettings.defaults().renditions());
+    }
+
+    @Test
+    void theNativeSwitchIsValidatedAndNamed() {
+        assertThatThrownBy(() -> EngineConfig.fromEnv(PipelineSettings.defaults(), Map.of("PHOTOPIPE_NATIVE", "fast")::get))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("PHOTOPIPE_NATIVE")
+                .hasMessageContaining("'fast' is not one of auto, off, required");
+        assertThatThrownBy(() -> EngineConfig.fromEnv(PipelineSettings.defaults(),
+                Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots")::get)).hasMessageContaining("AWS_LAMBDA_FUNCTION_MEMORY_SIZE");
+        EngineConfig lambda = EngineConfig.fromEnv(PipelineSettings.defaults(),
+                Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024", "PHOTOPIPE_NATIVE", "auto")::get);
+        assertThat(lambda.memoryBudgetBytes()).as("40% of the function's memory when that is less than 60% of the heap")
+                .isEqualTo(Math.min((long) (Runtime.getRuntime().maxMemory() * 0.6), (long) (1024 * MB * 0.4)));
+        assertThat(lambda.maxSamplesPerPixel()).isEqualTo(8);
+        assertThat(lambda.maxAspectRatio()).isEqualTo(100);
     }
 
     @Test
@@ -75,7 +92,8 @@ class EngineConfigAndConcurrencyTest {
 
     @Test
     void parallelRendersWithATightBudgetGiveTheSameBytesAsOneThread() throws Exception {
-        ImageEngine tight = new ImageEngine(new EngineConfig(100 * MB, 120_000_000, Color.WHITE, 16 * MB));
+        // room for one of the larger renders at a time (each needs 20-30 MB): threads queue for memory
+        ImageEngine tight = new ImageEngine(new EngineConfig(100 * MB, 120_000_000, Color.WHITE, 40 * MB));
         List<Rendition> presets = PipelineSettings.defaults().renditions();
         List<String> files = List.of("camera_nokia_lumia820_starfish.jpg", "orient6_Landscape_6.jpg",
                 "webp_lossy_alpha_yellow_rose.lossy-with-alpha.webp", "png_palette_trns_ftbbn3p08.png");

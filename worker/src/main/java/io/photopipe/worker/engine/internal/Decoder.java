@@ -1,6 +1,7 @@
 package io.photopipe.worker.engine.internal;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import io.photopipe.worker.engine.EngineConfig;
 import io.photopipe.worker.engine.ImageInfo;
 import io.photopipe.worker.engine.PhotoRejectedException;
 import java.awt.color.ColorSpace;
@@ -26,8 +27,10 @@ import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Reads headers and decodes pixels with ImageIO (TwelveMonkeys plugins first), one reader per call, always disposed.
- * Every failure of a decoder on bad data, checked or not, becomes a {@link PhotoRejectedException}.
+ * Reads headers with ImageIO (TwelveMonkeys plugins first; one reader per call, always disposed) and decodes pixels
+ * natively or with ImageIO as the {@link DecodePlan} says. Every failure of a decoder on bad data, checked or not,
+ * becomes a {@link PhotoRejectedException}; an OutOfMemoryError, however wrapped, is rethrown as itself (retry later,
+ * never "corrupt").
  */
 public final class Decoder {
 
@@ -39,12 +42,19 @@ public final class Decoder {
     private Decoder() {
     }
 
-    /** A photo's header facts and the metadata decoding needs. */
-    public record Probe(ImageInfo info, Sniffer.Format format, Metadata metadata) {
+    /**
+     * A photo's header facts and the metadata decoding needs.
+     *
+     * @param bands        samples per pixel of the image as stored (ImageIO's raw image type)
+     * @param bitsPerPixel bits per pixel as stored, all samples together (a 16-bit RGBA PNG: 64)
+     * @param srgb         whether the stored colour space is sRGB or grey (no ICC conversion needed)
+     */
+    public record Probe(ImageInfo info, Sniffer.Format format, Metadata metadata, int bands, int bitsPerPixel,
+                        boolean srgb) {
     }
 
-    /** Reads the header only: format, size, alpha, frames and metadata. Calls no pixel decoding. */
-    public static Probe probe(byte[] photo, Sniffer.Format format, long maxPixels) throws PhotoRejectedException {
+    /** Reads the header only: format, size, alpha, frames, raw type and metadata. Calls no pixel decoding. */
+    public static Probe probe(byte[] photo, Sniffer.Format format, EngineConfig limits) throws PhotoRejectedException {
         try (ImageInputStream in = new ByteArrayImageInputStream(photo)) {
             ImageReader reader = reader(format);
             try {
@@ -56,35 +66,77 @@ public final class Decoder {
                             "the " + name(format) + " header gives an impossible size " + w + "x" + h);
                 }
                 long pixels = (long) w * h;
-                if (pixels > maxPixels) {
+                if (pixels > limits.maxPixels()) {
                     throw new PhotoRejectedException(PhotoRejectedException.TOO_MANY_PIXELS, String.format(Locale.ROOT,
                             "%dx%d = %s exceeds the limit of %s (limits.maxPixels); it was not decoded",
-                            w, h, megapixels(pixels), megapixels(maxPixels)));
+                            w, h, megapixels(pixels), megapixels(limits.maxPixels())));
+                }
+                double aspect = Math.max(w, h) / (double) Math.min(w, h);
+                if (aspect > limits.maxAspectRatio()) {
+                    throw new PhotoRejectedException(PhotoRejectedException.TOO_COMPLEX, String.format(Locale.ROOT,
+                            "%dx%d has an aspect ratio of %s:1, more than the limit of %s:1 (limits.maxAspectRatio); "
+                                    + "it was not decoded", w, h, ratio(aspect), ratio(limits.maxAspectRatio())));
                 }
                 Metadata metadata = Metadata.of(photo, format);
-                boolean alpha = hasAlpha(reader);
+                checkSamples(format, w, h, metadata.samples(), limits);
+                ImageTypeSpecifier raw = rawType(reader);
+                int bands = raw == null ? Math.max(3, metadata.samples()) : raw.getSampleModel().getNumBands();
+                checkSamples(format, w, h, bands, limits);
+                int bits = 0;
+                if (raw != null) {
+                    for (int b : raw.getSampleModel().getSampleSize()) {
+                        bits += b;
+                    }
+                }
+                boolean alpha = raw != null && raw.getColorModel().hasAlpha();
+                ColorSpace cs = raw == null ? null : raw.getColorModel().getColorSpace();
+                boolean srgb = cs == null || cs.isCS_sRGB() || cs.getType() == ColorSpace.TYPE_GRAY;
                 int frames = frames(reader, format);
                 return new Probe(new ImageInfo(format.id(), w, h, metadata.orientation(), alpha, frames), format,
-                        metadata);
+                        metadata, bands, bits > 0 ? bits : 8 * bands, srgb);
             } finally {
                 reader.dispose();
             }
         } catch (PhotoRejectedException e) {
             throw e;
+        } catch (OutOfMemoryError e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
             throw failure(format, "header", e);
         }
     }
 
-    /**
-     * Decodes the first frame, keeping every {@code subsampling}-th pixel in both directions (ImageIO source
-     * subsampling: the full-size image is never held in memory), as sRGB {@link Pixels}.
-     */
-    public static Pixels decode(byte[] photo, Probe probe, int subsampling, double minScale)
+    private static void checkSamples(Sniffer.Format format, int w, int h, int samples, EngineConfig limits)
             throws PhotoRejectedException {
-        Sniffer.Format format = probe.format();
-        if (format == Sniffer.Format.JPEG) {
-            Pixels fast = TurboJpeg.decode(photo, minScale);
+        if (samples > limits.maxSamplesPerPixel()) {
+            throw new PhotoRejectedException(PhotoRejectedException.TOO_COMPLEX, String.format(Locale.ROOT,
+                    "the %s header declares %d samples per pixel (%dx%d), more than the limit of %d "
+                            + "(limits.maxSamplesPerPixel); photos have 1 (grey) to 5 (CMYK with alpha); it was not "
+                            + "decoded", name(format), samples, w, h, limits.maxSamplesPerPixel()));
+        }
+    }
+
+    private static String ratio(double r) {
+        return r >= 100 ? String.format(Locale.ROOT, "%.0f", r) : String.format(Locale.ROOT, "%.1f", r);
+    }
+
+    /**
+     * Decodes the first frame as sRGB {@link Pixels} the way {@code plan} says: natively (JPEG with DCT-domain
+     * reduction, WebP, still opaque GIF, plain TIFF) or with ImageIO source subsampling. A native decoder that
+     * declines (damaged data, a warning, an unsupported variant) hands over to ImageIO, which names what is wrong.
+     */
+    public static Pixels decode(byte[] photo, Probe probe, DecodePlan plan) throws PhotoRejectedException {
+        try {
+            Pixels fast = switch (plan.route()) {
+                case NATIVE_JPEG -> NativeCodecs.decodeJpeg(photo, plan.factor());
+                case NATIVE_WEBP -> NativeCodecs.decodeWebp(photo);
+                case NATIVE_GIF, NATIVE_TIFF -> NativeCodecs.decodeOther(probe.format(), photo);
+                case IMAGEIO -> null;
+            };
             if (fast != null) {
                 byte[] icc = probe.metadata().jpegIcc();
                 if (icc != null) {
@@ -92,7 +144,36 @@ public final class Decoder {
                 }
                 return fast;
             }
+            return decodeImageIo(photo, probe, plan.route() == DecodePlan.Route.IMAGEIO ? plan.factor()
+                    : DecodePlan.imageIoSubsampling(plan));
+        } catch (RuntimeException e) {
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
+            throw e;
         }
+    }
+
+    /**
+     * The OutOfMemoryError behind {@code e}, if any: ImageIO's readers wrap it (in an IIOException or a
+     * RuntimeException), and a photo that ran out of memory is not corrupt; the worker retries it later.
+     */
+    public static OutOfMemoryError outOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** ImageIO with source subsampling: the full-size image is never held in memory. */
+    static Pixels decodeImageIo(byte[] photo, Probe probe, int subsampling) throws PhotoRejectedException {
+        Sniffer.Format format = probe.format();
         List<String> warnings = new ArrayList<>();
         BufferedImage image;
         try (ImageInputStream in = new ByteArrayImageInputStream(photo)) {
@@ -109,6 +190,10 @@ public final class Decoder {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
             throw failure(format, "image data", e);
         }
         for (String w : warnings) {
@@ -123,6 +208,10 @@ public final class Decoder {
         try {
             return toPixels(image, probe.metadata().iccProfile());
         } catch (RuntimeException e) {
+            OutOfMemoryError oom = outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
             throw failure(format, "colour data", e);
         }
     }
@@ -167,13 +256,18 @@ public final class Decoder {
         return chosen;
     }
 
-    private static boolean hasAlpha(ImageReader reader) throws IOException {
-        ImageTypeSpecifier raw = reader.getRawImageType(0);
-        if (raw != null) {
-            return raw.getColorModel().hasAlpha();
+    /** The image type as stored (or the reader's first offer); null if the reader cannot say. */
+    private static ImageTypeSpecifier rawType(ImageReader reader) throws IOException {
+        try {
+            ImageTypeSpecifier raw = reader.getRawImageType(0);
+            if (raw != null) {
+                return raw;
+            }
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            return types.hasNext() ? types.next() : null;
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            return null; // e.g. a layout ImageIO has no type for; the size checks still hold
         }
-        Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-        return types.hasNext() && types.next().getColorModel().hasAlpha();
     }
 
     private static int frames(ImageReader reader, Sniffer.Format format) {

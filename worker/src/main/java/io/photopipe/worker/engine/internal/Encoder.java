@@ -8,7 +8,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import java.util.Locale;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -19,8 +18,9 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * Encodes finished pixels. Outputs carry no metadata at all (no EXIF, GPS, comments or ICC profile: pixels are
- * sRGB, which is what a file without a profile means); JPEG is baseline (not progressive) with Huffman tables
- * optimised for the image when that is cheap.
+ * sRGB, which is what a file without a profile means). JPEG: baseline 4:2:0, natively with libjpeg-turbo (standard
+ * Huffman tables, JFIF header only), else ImageIO (Huffman tables optimised for the image when that is cheap); WebP
+ * natively with libwebp only (lossy at quality below 1.0, lossless at 1.0); PNG with ImageIO.
  */
 public final class Encoder {
 
@@ -30,15 +30,29 @@ public final class Encoder {
     private Encoder() {
     }
 
-    /** Whether an ImageIO writer exists for {@code format}. */
+    /** Whether a writer exists here for {@code format}: the native one or ImageIO's. */
     public static boolean canWrite(ImageFormat format) {
-        return ImageIO.getImageWritersByFormatName(format.id()).hasNext();
+        return (format != ImageFormat.PNG && NativeCodecs.available())
+                || ImageIO.getImageWritersByFormatName(format.id()).hasNext();
     }
 
     /**
-     * Encodes straight (not premultiplied) ARGB ints; {@code alpha} false means opaque RGB.
+     * Encodes straight (not premultiplied) ARGB ints; {@code alpha} false means opaque RGB (alpha 0xFF everywhere).
      */
     public static byte[] encode(int[] argb, int w, int h, boolean alpha, ImageFormat format, double quality) {
+        if (format == ImageFormat.JPEG) {
+            byte[] fast = NativeCodecs.encodeJpeg(argb, w, h, (int) Math.max(1, Math.min(100, Math.round(quality * 100))));
+            if (fast != null) {
+                return fast;
+            }
+        } else if (format == ImageFormat.WEBP && NativeCodecs.available()) {
+            byte[] webp = NativeCodecs.encodeWebp(argb, w, h, (float) Math.min(100, quality * 100), quality >= 1.0);
+            if (webp == null) {
+                throw new UncheckedIOException(new IOException("libwebp could not encode " + w + "x" + h
+                        + " (WebP allows at most 16383 px a side)"));
+            }
+            return webp;
+        }
         BufferedImage image = interleaved(argb, w, h, alpha && format.supportsAlpha());
         Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.id());
         if (!writers.hasNext()) {
@@ -56,17 +70,14 @@ public final class Encoder {
                 if (param instanceof JPEGImageWriteParam jpeg && (long) w * h <= OPTIMIZE_HUFFMAN_MAX_PIXELS) {
                     jpeg.setOptimizeHuffmanTables(true);
                 }
-            } else if (format == ImageFormat.WEBP && param.canWriteCompressed()) {
-                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                String[] types = param.getCompressionTypes();
-                if (types != null && types.length > 0) {
-                    param.setCompressionType(lossyType(types, quality));
-                }
-                param.setCompressionQuality((float) quality);
             }
             // no stream or image metadata: nothing of the source (EXIF, GPS, XMP) can leak into outputs
             writer.write(null, new IIOImage(image, null, null), param);
         } catch (IOException e) {
+            OutOfMemoryError oom = Decoder.outOfMemory(e);
+            if (oom != null) {
+                throw oom;
+            }
             throw new UncheckedIOException("encoding " + format.id() + " " + w + "x" + h + " in memory failed", e);
         } finally {
             writer.dispose();
@@ -99,15 +110,5 @@ public final class Encoder {
             }
         }
         return image;
-    }
-
-    private static String lossyType(String[] types, double quality) {
-        for (String t : types) {
-            String lower = t.toLowerCase(Locale.ROOT);
-            if (quality >= 1.0 ? lower.contains("lossless") : lower.contains("lossy")) {
-                return t;
-            }
-        }
-        return types[0];
     }
 }

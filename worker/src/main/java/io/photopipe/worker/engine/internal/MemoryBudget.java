@@ -1,6 +1,7 @@
 package io.photopipe.worker.engine.internal;
 
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A semaphore of bytes (counted in KiB) bounding the decoded pixels in memory across threads: a render takes its
@@ -11,6 +12,7 @@ public final class MemoryBudget {
 
     private final int totalKib;
     private final Semaphore permits;
+    private final AtomicLong peakKib = new AtomicLong();
 
     public MemoryBudget(long bytes) {
         this.totalKib = (int) Math.min(Integer.MAX_VALUE, Math.max(1, bytes >> 10));
@@ -21,11 +23,17 @@ public final class MemoryBudget {
     public Lease acquire(long bytes) throws InterruptedException {
         int kib = (int) Math.min(totalKib, Math.max(1, (bytes + 1023) >> 10));
         permits.acquire(kib);
+        peakKib.accumulateAndGet(totalKib - permits.availablePermits(), Math::max);
         return new Lease(kib);
     }
 
     public long availableBytes() {
         return (long) permits.availablePermits() << 10;
+    }
+
+    /** The most bytes held at once since this budget was made. */
+    public long peakBytes() {
+        return peakKib.get() << 10;
     }
 
     public long totalBytes() {

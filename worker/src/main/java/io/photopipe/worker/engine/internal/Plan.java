@@ -72,12 +72,21 @@ public record Plan(int subsampling, double minScale, List<Step> steps) {
         };
     }
 
-    /** Bytes of working memory a render needs beyond the decoded image: outputs, cascade sources, resample rows. */
+    /**
+     * Heap a render needs beyond the decoded image: each full-frame output stays as a cascade source (4 bytes per
+     * pixel), and the largest step holds its resampled pixels, the copy its filters work on, filter scratch and
+     * ImageIO's interleaved raster at once (16 bytes per pixel).
+     */
     public long workingBytes() {
-        long sum = 0;
+        long sources = 0;
+        long largest = 0;
         for (Step s : steps) {
-            sum += 16L * s.width * s.height;
+            long px = (long) s.width * s.height;
+            if (s.fullFrame()) {
+                sources += 4 * px;
+            }
+            largest = Math.max(largest, px);
         }
-        return sum;
+        return sources + 16 * largest;
     }
 }
