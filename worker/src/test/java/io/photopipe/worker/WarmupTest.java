@@ -1,0 +1,34 @@
+package io.photopipe.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.photopipe.core.PipelineSettings;
+import io.photopipe.core.SettingsException;
+import io.photopipe.worker.engine.EngineConfig;
+import io.photopipe.worker.engine.ImageEngine;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WarmupTest {
+    private final PipelineSettings settings = PipelineSettings.defaults();
+    private final ImageEngine engine = new ImageEngine(EngineConfig.of(settings));
+
+    @Test
+    void primingModeIsInitUnlessTurnedOffAndABadValueNamesTheVariable() {
+        assertThat(Warmup.Mode.fromEnv(Map.<String, String>of()::get)).isEqualTo(Warmup.Mode.INIT);
+        assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, " OFF ")::get)).isEqualTo(Warmup.Mode.OFF);
+        assertThatThrownBy(() -> Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "snapstart")::get))
+                .isInstanceOf(SettingsException.class)
+                .hasMessageContaining("PHOTOPIPE_PRIMING").hasMessageContaining("'snapstart' is not a priming mode; use init or off");
+    }
+
+    @Test
+    void theSnapStartHookIsRegisteredEvenWithoutInitPrimingAndPrimesBeforeTheCheckpoint() throws Exception {
+        Warmup.atInit(engine, settings.renditions(), Warmup.Mode.OFF);
+        assertThat(Warmup.snapStartHook()).isNotNull();
+        Warmup.snapStartHook().beforeCheckpoint(null); // what Lambda's runtime calls before the snapshot
+        // the larger photo takes the reduced-decode and cascade paths through every default preset
+        assertThat(Warmup.prime(engine, settings.renditions(), 2400, 1600)).isTrue();
+    }
+}
