@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * decoders, encoders, colour management and fonts.
  *
  * <ul>
- *   <li><b>In init</b> ({@code PHOTOPIPE_PRIMING=init}, the default): one render while the function initialises.
- *       Measured with the local child-JVM runtime it moves about as much time out of the first invocation as it
- *       adds to Init (README, "Cold starts"); it pays off where Init happens before any request: SnapStart,
- *       provisioned concurrency, and the local stack's pre-warmed environments. {@code off} skips it.</li>
+ *   <li><b>In init</b> ({@code PHOTOPIPE_PRIMING}): {@code init} (the default) renders a tiny photo, which loads the
+ *       codecs and catches a broken one at start-up; {@code full} also renders a 2400x1600 one, as the SnapStart hook
+ *       does (for provisioned concurrency, where Init runs before any request); {@code off} renders nothing.
+ *       Measured figures: README, "Cold starts".</li>
  *   <li><b>Before a SnapStart snapshot</b>: a {@code org.crac} {@link Resource} whose {@code beforeCheckpoint()}
  *       primes again, with a photo large enough to take the engine's reduced-decode and cascade paths, so the JIT's
  *       work is in the snapshot (<a href="https://docs.aws.amazon.com/lambda/latest/dg/snapstart-runtime-hooks-java.html">SnapStart
@@ -38,14 +38,14 @@ import org.slf4j.LoggerFactory;
  */
 final class Warmup {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
-    /** The environment variable: {@code init} (default) or {@code off}. */
+    /** The environment variable: {@code init} (default), {@code full} or {@code off}. */
     static final String PRIMING = "PHOTOPIPE_PRIMING";
     /** org.crac holds resources weakly: this keeps the hook alive as long as the class is loaded. */
     private static volatile Resource snapStartHook;
 
     /** Whether to prime while the function initialises. */
     enum Mode {
-        INIT, OFF;
+        INIT, FULL, OFF;
 
         static Mode fromEnv(Function<String, String> env) {
             String v = env.apply(PRIMING);
@@ -54,8 +54,9 @@ final class Warmup {
             }
             return switch (v.strip().toLowerCase(Locale.ROOT)) {
                 case "init" -> INIT;
+                case "full" -> FULL;
                 case "off" -> OFF;
-                default -> throw new SettingsException(PRIMING, "'" + v + "' is not a priming mode; use init or off");
+                default -> throw new SettingsException(PRIMING, "'" + v + "' is not a priming mode; use init, full or off");
             };
         }
     }
@@ -65,14 +66,19 @@ final class Warmup {
 
     /** Primes now if {@code mode} says so, and registers the SnapStart hook. */
     static void atInit(ImageEngine engine, List<Rendition> renditions, Mode mode) {
-        if (mode == Mode.INIT) {
+        if (mode != Mode.OFF) {
             prime(engine, renditions, 64, 48);
+        }
+        if (mode == Mode.FULL) {
+            prime(engine, renditions, 2400, 1600);
         }
         Resource hook = new Resource() {
             @Override
             public void beforeCheckpoint(Context<? extends Resource> context) {
-                prime(engine, renditions, 64, 48);
-                prime(engine, renditions, 2400, 1600);
+                if (mode != Mode.FULL) { // what init has not done yet
+                    prime(engine, renditions, 64, 48);
+                    prime(engine, renditions, 2400, 1600);
+                }
             }
 
             @Override

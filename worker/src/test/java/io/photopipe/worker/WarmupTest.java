@@ -18,9 +18,10 @@ class WarmupTest {
     void primingModeIsInitUnlessTurnedOffAndABadValueNamesTheVariable() {
         assertThat(Warmup.Mode.fromEnv(Map.<String, String>of()::get)).isEqualTo(Warmup.Mode.INIT);
         assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, " OFF ")::get)).isEqualTo(Warmup.Mode.OFF);
+        assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "full")::get)).isEqualTo(Warmup.Mode.FULL);
         assertThatThrownBy(() -> Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "snapstart")::get))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("PHOTOPIPE_PRIMING").hasMessageContaining("'snapstart' is not a priming mode; use init or off");
+                .hasMessageContaining("PHOTOPIPE_PRIMING").hasMessageContaining("'snapstart' is not a priming mode; use init, full or off");
     }
 
     @Test
