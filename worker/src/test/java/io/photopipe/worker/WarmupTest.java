@@ -15,13 +15,19 @@ class WarmupTest {
     private final ImageEngine engine = new ImageEngine(EngineConfig.of(settings));
 
     @Test
-    void primingModeIsInitUnlessTurnedOffAndABadValueNamesTheVariable() {
-        assertThat(Warmup.Mode.fromEnv(Map.<String, String>of()::get)).isEqualTo(Warmup.Mode.INIT);
+    void primingIsFullOnlyWhereInitRunsAheadOfRequestsUnlessSetAndABadValueNamesTheVariable() {
+        assertThat(Warmup.Mode.fromEnv(Map.<String, String>of()::get)).isEqualTo(Warmup.Mode.OFF);
+        assertThat(Warmup.Mode.fromEnv(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")::get)).isEqualTo(Warmup.Mode.OFF);
+        assertThat(Warmup.Mode.fromEnv(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "snap-start")::get)).isEqualTo(Warmup.Mode.OFF);
+        assertThat(Warmup.Mode.fromEnv(Map.of("AWS_LAMBDA_INITIALIZATION_TYPE", "provisioned-concurrency")::get))
+                .isEqualTo(Warmup.Mode.FULL);
+        assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "init", "AWS_LAMBDA_INITIALIZATION_TYPE",
+                "provisioned-concurrency")::get)).isEqualTo(Warmup.Mode.INIT);
         assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, " OFF ")::get)).isEqualTo(Warmup.Mode.OFF);
         assertThat(Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "full")::get)).isEqualTo(Warmup.Mode.FULL);
         assertThatThrownBy(() -> Warmup.Mode.fromEnv(Map.of(Warmup.PRIMING, "snapstart")::get))
                 .isInstanceOf(SettingsException.class)
-                .hasMessageContaining("PHOTOPIPE_PRIMING").hasMessageContaining("'snapstart' is not a priming mode; use init, full or off");
+                .hasMessageContaining("PHOTOPIPE_PRIMING").hasMessageContaining("'snapstart' is not a priming mode; use auto, init, full or off");
     }
 
     @Test
