@@ -35,7 +35,8 @@ public final class Worker implements AutoCloseable {
     private final MeterRegistry registry;
     private final BatchProcessor batch;
 
-    private Worker(WorkerConfig config, AwsClients clients, MeterRegistry registry, PrintStream out) {
+    private Worker(WorkerConfig config, AwsClients clients, MeterRegistry registry, PrintStream out,
+                   Warmup.Mode priming) {
         this.config = config;
         this.clients = clients;
         this.registry = registry;
@@ -46,7 +47,7 @@ public final class Worker implements AutoCloseable {
         gauge(registry, sqsGuard);
 
         ImageEngine engine = new ImageEngine(EngineConfig.of(config.settings()));
-        Warmup.prime(engine, config.settings().renditions());
+        Warmup.atInit(engine, config.settings().renditions(), priming);
         ResultsPublisher results = config.resultsUrl()
                 .<ResultsPublisher>map(url -> new SqsResultsPublisher(clients.sqs(), url, sqsGuard))
                 .orElse(ResultsPublisher.NONE);
@@ -71,14 +72,15 @@ public final class Worker implements AutoCloseable {
      */
     public static Worker create(WorkerConfig config, AwsCredentialsProvider credentials, MeterRegistry registry,
                                 PrintStream out) {
-        return new Worker(config, AwsClients.create(config, credentials), registry, out);
+        return new Worker(config, AwsClients.create(config, credentials), registry, out, Warmup.Mode.INIT);
     }
 
     /** The worker of this process's environment variables (what Lambda runs). */
     public static Worker fromEnvironment() {
         WorkerConfig config = WorkerConfig.fromEnv(System::getenv);
-        return create(config, DefaultCredentialsProvider.builder().build(),
-                MetricsRegistries.create(config.metrics(), config.aws().region()), System.out);
+        Warmup.Mode priming = Warmup.Mode.fromEnv(System::getenv);
+        return new Worker(config, AwsClients.create(config, DefaultCredentialsProvider.builder().build()),
+                MetricsRegistries.create(config.metrics(), config.aws().region()), System.out, priming);
     }
 
     private static void gauge(MeterRegistry registry, CallGuard guard) {

@@ -54,11 +54,14 @@ public final class ChildJvmCommand {
 
     /** {@code java FLAGS -cp RIC:FUNCTION AWSLambda HANDLER}. */
     public static List<String> command(FunctionConfig fn, LambdaOptions options, List<Path> ricJars) {
-        Path javaHome = options.javaHome() != null ? options.javaHome() : Path.of(System.getProperty("java.home"));
+        return command(fn, options, ricJars, AotCache.Plan.NONE);
+    }
+
+    /** The same, with the function jar's AOT cache used or trained as {@code aot} says. */
+    public static List<String> command(FunctionConfig fn, LambdaOptions options, List<Path> ricJars, AotCache.Plan aot) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(javaHome.resolve("bin").resolve("java").toString());
-        cmd.addAll(jvmFlags(fn.memoryMb()));
-        cmd.addAll(options.extraJvmOptions());
+        cmd.add(javaHome(options).resolve("bin").resolve("java").toString());
+        cmd.addAll(AotCache.apply(aot, flags(fn, options)));
         cmd.addAll(RicNativeLibrary.jvmOption(ricJars)); // not the racy shared /tmp copy: see RicNativeLibrary
         List<String> cp = new ArrayList<>();
         ricJars.forEach(p -> cp.add(p.toString()));
@@ -68,6 +71,23 @@ public final class ChildJvmCommand {
         cmd.add(RIC_MAIN);
         cmd.add(fn.handler());
         return cmd;
+    }
+
+    /** Whether this environment uses the function jar's AOT cache, trains it, or neither (see {@link AotCache}). */
+    public static AotCache.Plan aotPlan(FunctionConfig fn, LambdaOptions options, List<Path> ricJars) {
+        List<Path> cp = new ArrayList<>(ricJars);
+        cp.addAll(fn.classpath());
+        return AotCache.plan(fn.jar(), javaHome(options), flags(fn, options), cp);
+    }
+
+    private static List<String> flags(FunctionConfig fn, LambdaOptions options) {
+        List<String> flags = new ArrayList<>(jvmFlags(fn.memoryMb()));
+        flags.addAll(options.extraJvmOptions());
+        return flags;
+    }
+
+    private static Path javaHome(LambdaOptions options) {
+        return options.javaHome() != null ? options.javaHome() : Path.of(System.getProperty("java.home"));
     }
 
     /**

@@ -58,6 +58,8 @@ public final class ChildJvmEnvironment implements Environment {
     private final ExecutorService httpThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final Process process;
     private final EnvironmentLog log;
+    private final AotCache.Plan aot;
+    private final java.util.concurrent.atomic.AtomicBoolean aotPublished = new java.util.concurrent.atomic.AtomicBoolean();
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Duration> init = new CompletableFuture<>();
     private final BlockingQueue<Pending> next = new LinkedBlockingQueue<>();
@@ -91,7 +93,8 @@ public final class ChildJvmEnvironment implements Environment {
         server.start();
         String runtimeApi = options.host() + ":" + server.getAddress().getPort();
         this.log = EnvironmentLog.open(fn.name(), id, options.logDirectory());
-        ProcessBuilder pb = new ProcessBuilder(ChildJvmCommand.command(fn, options, ricJars)).redirectErrorStream(true);
+        this.aot = ChildJvmCommand.aotPlan(fn, options, ricJars);
+        ProcessBuilder pb = new ProcessBuilder(ChildJvmCommand.command(fn, options, ricJars, aot)).redirectErrorStream(true);
         pb.environment().clear();
         pb.environment().putAll(ChildJvmCommand.environment(fn, options, runtimeApi, credentials));
         try {
@@ -100,10 +103,11 @@ public final class ChildJvmEnvironment implements Environment {
             server.stop(0);
             httpThreads.shutdownNow();
             log.close();
+            AotCache.trained(aot); // never started: nothing was trained
             throw e;
         }
         Thread.ofVirtual().name("lambda-log-" + id).start(this::pumpOutput);
-        process.onExit().thenRun(this::exited);
+        process.onExit().thenRun(this::exited).thenRun(this::publishAot);
         LOG.debug("{}: started pid {} with Runtime API {}", id, process.pid(), runtimeApi);
     }
 
@@ -200,7 +204,11 @@ public final class ChildJvmEnvironment implements Environment {
     public void close() {
         closing = true;
         usable = false;
+        if (aot.training() != null) {
+            awaitTrainingExit();
+        }
         kill();
+        publishAot(); // now, not only from onExit: our own JVM may be exiting
         server.stop(0);
         httpThreads.shutdownNow();
         log.close();
@@ -322,6 +330,27 @@ public final class ChildJvmEnvironment implements Environment {
         int status = process.isAlive() ? -1 : process.exitValue();
         return new Outcome(false, "Runtime.ExitError", LambdaErrors.exit(requestId, status), null, Duration.ZERO,
                 false, true);
+    }
+
+    /**
+     * A JVM training the AOT cache writes it as it exits, which a SIGTERM does not give it (the runtime client's
+     * native code ends the process first): with {@code closing} set, the pending {@code /next} is dropped, the
+     * runtime client fails and its JVM exits normally, writing the cache. Up to {@link AotCache#EXIT_GRACE_SECONDS}.
+     */
+    private void awaitTrainingExit() {
+        LOG.info("{}: writing the AOT cache for {} (once per jar build)...", id, fn.jar().getFileName());
+        try {
+            process.waitFor(AotCache.EXIT_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Once, after the JVM exited: a training environment's cache becomes the one later environments use. */
+    private void publishAot() {
+        if (!process.isAlive() && aotPublished.compareAndSet(false, true)) {
+            AotCache.trained(aot);
+        }
     }
 
     private void kill() {

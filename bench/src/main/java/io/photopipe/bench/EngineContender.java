@@ -1,8 +1,7 @@
-package io.photopipe.worker.bench;
+package io.photopipe.bench;
 
 import io.photopipe.core.Rendition;
 import io.photopipe.worker.engine.ImageEngine;
-import io.photopipe.worker.engine.RenderResult;
 import io.photopipe.worker.engine.RenderedImage;
 import java.util.List;
 
@@ -15,12 +14,7 @@ record EngineContender(ImageEngine engine) implements Contender {
     }
 
     @Override
-    public long render(byte[] photo, List<Rendition> renditions) throws Exception {
-        RenderResult result = engine.render(photo, renditions);
-        long bytes = 0;
-        for (RenderedImage out : result.outputs()) {
-            bytes += out.bytes().length;
-        }
-        return bytes;
+    public List<byte[]> render(byte[] photo, List<Rendition> renditions) throws Exception {
+        return engine.render(photo, renditions).outputs().stream().map(RenderedImage::bytes).toList();
     }
 }

@@ -1,6 +1,5 @@
-package io.photopipe.worker.bench;
+package io.photopipe.bench;
 
-import io.photopipe.core.ImageFormat;
 import io.photopipe.core.Rendition;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The speed reference: libvips' {@code vipsthumbnail} run once per rendition (a process each, as the issue measured
  * it), when it is on the PATH (Debian: {@code libvips-tools}). No filters; the photo is written to a temp file once.
+ * JPEG, WebP and PNG outputs, metadata stripped.
  */
 final class VipsThumbnail implements Contender {
 
@@ -35,16 +35,18 @@ final class VipsThumbnail implements Contender {
     }
 
     @Override
-    public long render(byte[] photo, List<Rendition> renditions) throws Exception {
+    public boolean inProcess() {
+        return false;
+    }
+
+    @Override
+    public List<byte[]> render(byte[] photo, List<Rendition> renditions) throws Exception {
         Path dir = Files.createTempDirectory("vips");
         try {
             Path in = dir.resolve("in");
             Files.write(in, photo);
-            long bytes = 0;
+            List<byte[]> outputs = new ArrayList<>();
             for (Rendition r : renditions) {
-                if (r.format() == ImageFormat.WEBP) {
-                    continue;
-                }
                 Path out = dir.resolve(r.name() + "." + r.format().extension());
                 List<String> cmd = new ArrayList<>(List.of("vipsthumbnail", in.toString(), "--size",
                         r.width() + "x" + r.height() + switch (r.fit()) {
@@ -55,19 +57,22 @@ final class VipsThumbnail implements Contender {
                 if (r.fit() == io.photopipe.core.Fit.COVER) {
                     cmd.addAll(List.of("--smartcrop", "centre"));
                 }
-                String options = r.format() == ImageFormat.JPEG
-                        ? String.format(Locale.ROOT, "[Q=%d,optimize_coding,strip]", Math.round(r.quality() * 100))
-                        : "[strip]";
+                long q = Math.round(r.quality() * 100);
+                String options = switch (r.format()) {
+                    case JPEG -> String.format(Locale.ROOT, "[Q=%d,optimize_coding,strip]", q);
+                    case WEBP -> String.format(Locale.ROOT, "[Q=%d,strip]", q);
+                    default -> "[strip]";
+                };
                 cmd.addAll(List.of("-o", out + options));
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
                 byte[] log = p.getInputStream().readAllBytes();
                 if (p.waitFor() != 0) {
                     throw new IOException("vipsthumbnail failed: " + new String(log));
                 }
-                bytes += Files.size(out);
+                outputs.add(Files.readAllBytes(out));
                 Files.delete(out);
             }
-            return bytes;
+            return outputs;
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {

@@ -1,9 +1,10 @@
-package io.photopipe.worker.bench;
+package io.photopipe.bench;
 
 import io.photopipe.core.ImageFormat;
 import io.photopipe.core.Rendition;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import net.coobird.thumbnailator.Thumbnails;
 import net.coobird.thumbnailator.geometry.Positions;
@@ -21,10 +22,11 @@ final class NaiveThumbnailator implements Contender {
     }
 
     @Override
-    public long render(byte[] photo, List<Rendition> renditions) throws Exception {
-        long bytes = 0;
+    public List<byte[]> render(byte[] photo, List<Rendition> renditions) throws Exception {
+        List<byte[]> outputs = new ArrayList<>();
         for (Rendition r : renditions) {
             if (r.format() == ImageFormat.WEBP) {
+                outputs.add(null);
                 continue;
             }
             Thumbnails.Builder<?> b = Thumbnails.of(new ByteArrayInputStream(photo));
@@ -35,8 +37,8 @@ final class NaiveThumbnailator implements Contender {
             }
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             b.outputFormat(r.format().id()).outputQuality(r.quality()).toOutputStream(out);
-            bytes += out.size();
+            outputs.add(out.toByteArray());
         }
-        return bytes;
+        return outputs;
     }
 }
