@@ -55,7 +55,7 @@ public final class PhotopipeApp {
             System.err.println(bar + "\n!! " + UploadApi.ANONYMOUS_WARNING.replace(". ", ".\n!! ") + "\n" + bar);
         }
         PipelineSettings settings = settings(root, app.getNode().tryGetContext("settings"));
-        new PhotopipeStack(app, settings, options, jars, StackProps.builder()
+        new PhotopipeStack(app, settings, options, jars.forWorkerArchitecture(settings.worker().architecture()), StackProps.builder()
                 .description("photopipe: S3 -> SQS -> Lambda photo renditions, with an upload API")
                 .build());
         CloudAssembly assembly = app.synth();

@@ -52,6 +52,19 @@ class PhotopipeAppTest {
     }
 
     @Test
+    void anX86WorkerGetsTheX86JarWithItsOwnNativeCodecs(@TempDir Path dir) throws IOException {
+        Path target = Files.createDirectories(dir.resolve("worker/target"));
+        FunctionJars arm = new FunctionJars(target.resolve("photopipe-worker-lambda.jar"), dir.resolve("api.jar"));
+        assertThat(arm.forWorkerArchitecture("arm64")).isSameAs(arm);
+        assertThatThrownBy(() -> arm.forWorkerArchitecture("x86_64"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("photopipe-worker-lambda-x86_64.jar");
+        Files.writeString(target.resolve("photopipe-worker-lambda-x86_64.jar"), "");
+        assertThat(arm.forWorkerArchitecture("x86_64").worker())
+                .isEqualTo(target.resolve("photopipe-worker-lambda-x86_64.jar"));
+    }
+
+    @Test
     void findsTheProjectRootFromInsideIt() {
         Path root = PhotopipeApp.projectRoot(Path.of("").toAbsolutePath());
         assertThat(root.resolve("core/pom.xml")).isRegularFile();

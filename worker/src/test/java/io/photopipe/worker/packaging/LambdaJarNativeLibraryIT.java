@@ -40,6 +40,20 @@ class LambdaJarNativeLibraryIT {
     }
 
     @Test
+    void theX86DeploymentJarHoldsTheX86LibraryOnly() throws Exception {
+        try (JarFile jar = new JarFile(Path.of("target", "photopipe-worker-lambda-x86_64.jar").toFile())) {
+            List<String> natives = jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("org/bytedeco/"))
+                    .filter(n -> !n.endsWith("/")).toList();
+            String x86 = "org/bytedeco/leptonica/linux-x86_64/libleptonica.so.6";
+            assertThat(natives).containsExactly(x86);
+            try (InputStream in = jar.getInputStream(jar.getJarEntry(x86))) {
+                byte[] elf = in.readNBytes(20);
+                assertThat((elf[18] & 0xFF) | (elf[19] & 0xFF) << 8).as("e_machine EM_X86_64").isEqualTo(62);
+            }
+        }
+    }
+
+    @Test
     void theHostsLibraryLoadsFromTheTestClasspath() {
         assertThat(Codecs.nativeAvailable()).as(Codecs.nativeStatus()).isTrue();
         assertThat(Codecs.nativeStatus()).contains("leptonica-1.87.0").contains("libjpeg-turbo 3")
