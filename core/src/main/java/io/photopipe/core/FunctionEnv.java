@@ -19,6 +19,11 @@ public final class FunctionEnv {
     public static final String MAX_OBJECT_BYTES = "PHOTOPIPE_MAX_OBJECT_BYTES";
     public static final String MAX_PIXELS = "PHOTOPIPE_MAX_PIXELS";
     public static final String JPEG_BACKGROUND = "PHOTOPIPE_JPEG_BACKGROUND";
+    /**
+     * The upload queue's {@code maxReceiveCount} (its redrive policy): on a message's last delivery the worker moves
+     * what would fail again to the DLQ itself, with the reason.
+     */
+    public static final String MAX_RECEIVE_COUNT = "PHOTOPIPE_MAX_RECEIVE_COUNT";
     /** Upload API: the largest upload a presigned URL allows, in bytes. */
     public static final String MAX_UPLOAD_BYTES = "PHOTOPIPE_MAX_UPLOAD_BYTES";
     /** Upload API: comma-separated content types a client may declare. */
@@ -51,6 +56,7 @@ public final class FunctionEnv {
         env.put(MAX_OBJECT_BYTES, Long.toString(s.limits().maxObjectBytes()));
         env.put(MAX_PIXELS, Long.toString(s.limits().maxPixels()));
         env.put(JPEG_BACKGROUND, s.jpegBackground());
+        env.put(MAX_RECEIVE_COUNT, Integer.toString(s.queue().maxReceiveCount()));
         return env;
     }
 
