@@ -137,6 +137,9 @@ public final class PhotoProcessor {
             };
         } catch (PortException e) {
             o = new Outcome.Retry(e.code(), e.getMessage(), true);
+        } catch (java.util.concurrent.CancellationException e) {
+            // the engine noticed it was abandoned (interrupted while waiting for memory): our own stop
+            o = new Outcome.Retry(PortException.CANCELLED, e.getMessage(), false);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure processing {}", event.object(), e);
             o = new Outcome.Retry("internal-error", "unexpected " + e, true);

@@ -59,15 +59,40 @@ public final class WorkerHarness implements AutoCloseable {
     /** How often the worker asked to end its environment (the hook records it instead of exiting). */
     public final AtomicInteger recycles = new AtomicInteger();
 
-    private WorkerHarness(String bucket, Map<String, String> overrides) {
-        this(bucket, overrides, UnaryOperator.identity());
+    /**
+     * How a harness is made.
+     *
+     * @param maxReceiveCount   the upload queue's redrive policy
+     * @param visibilitySeconds the upload queue's visibility timeout
+     * @param renderer          wraps the image engine's renderer
+     */
+    public record Options(Map<String, String> overrides, UnaryOperator<Renderer> renderer, int maxReceiveCount,
+                          int visibilitySeconds) {
+        public static Options of(Map<String, String> overrides) {
+            return new Options(overrides, UnaryOperator.identity(), 5, 120);
+        }
+
+        public Options withRenderer(UnaryOperator<Renderer> r) {
+            return new Options(overrides, r, maxReceiveCount, visibilitySeconds);
+        }
+
+        public Options withQueue(int newMaxReceiveCount, int newVisibilitySeconds) {
+            return new Options(overrides, renderer, newMaxReceiveCount, newVisibilitySeconds);
+        }
     }
 
-    private WorkerHarness(String bucket, Map<String, String> overrides, UnaryOperator<Renderer> renderer) {
+    private WorkerHarness(String bucket, Map<String, String> overrides) {
+        this(bucket, Options.of(overrides));
+    }
+
+    private WorkerHarness(String bucket, Options options) {
+        Map<String, String> overrides = options.overrides();
+        UnaryOperator<Renderer> renderer = options.renderer();
         int n = SEQ.incrementAndGet();
         this.bucket = bucket != null ? bucket : "pp-test-" + n + "-" + ProcessHandle.current().pid();
         s3.createBucket(this.bucket);
-        queues = sqs.createQueueWithDlq("uploads-" + n, "uploads-" + n + "-dlq", 5, 120);
+        queues = sqs.createQueueWithDlq("uploads-" + n, "uploads-" + n + "-dlq", options.maxReceiveCount(),
+                options.visibilitySeconds());
         resultsUrl = sqs.createQueue("results-" + n, Map.of());
         Map<String, String> e = new HashMap<>();
         e.put(FunctionEnv.BUCKET, this.bucket);
@@ -98,7 +123,12 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** A worker whose image engine is wrapped by {@code renderer} (slow, failing or memory-hungry renders). */
     public static WorkerHarness create(Map<String, String> overrides, UnaryOperator<Renderer> renderer) {
-        return new WorkerHarness(null, overrides, renderer);
+        return new WorkerHarness(null, Options.of(overrides).withRenderer(renderer));
+    }
+
+    /** A worker made as {@code options} say. */
+    public static WorkerHarness create(Options options) {
+        return new WorkerHarness(null, options);
     }
 
     /** A worker on a given bucket, keeping what is in it (a second deployment over the same data). */
