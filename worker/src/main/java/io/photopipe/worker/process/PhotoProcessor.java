@@ -125,9 +125,11 @@ public final class PhotoProcessor {
         }
         Optional<String> unsafe = layout.refusal(event.key());
         if (unsafe.isPresent()) {
-            return new Outcome.Rejected(ReasonCodes.UNSAFE_KEY, "'" + event.object() + "' cannot be given renditions: "
+            // the explanation first: the key itself may be long enough to fill the DLQ's reason attribute
+            return new Outcome.Rejected(ReasonCodes.UNSAFE_KEY, "no renditions can be made for this key: "
                     + unsafe.get() + ". Nothing was written; rename the object (keys of '/'-separated, non-empty "
-                    + "segments other than '.' and '..')");
+                    + "segments other than '.' and '..', no control characters or backslashes): '" + event.object()
+                    + "'");
         }
         Outcome o;
         try {

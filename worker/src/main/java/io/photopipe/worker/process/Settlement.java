@@ -255,8 +255,35 @@ final class Settlement {
         return a;
     }
 
-    private static String truncate(String s) {
-        return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS - 3) + "...";
+    /**
+     * At most 1,000 characters, and only characters SQS accepts in a message attribute (#x9, #xA, #xD, #x20 to
+     * #xD7FF, #xE000 to #xFFFD, #x10000 to #x10FFFF; others are escaped as {@code \\uXXXX}): a key with a control
+     * character once made the DLQ copy fail with InvalidMessageContents, so the message could never carry its
+     * reason (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html).
+     */
+    static String truncate(String s) {
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_REASON_CHARS));
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1));
+            if (pair) {
+                b.append(c).append(s.charAt(++i));
+            } else if (c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD)) {
+                b.append(c);
+            } else {
+                b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        String safe = b.toString();
+        if (safe.length() <= MAX_REASON_CHARS) {
+            return safe;
+        }
+        int end = MAX_REASON_CHARS - 3;
+        if (Character.isHighSurrogate(safe.charAt(end - 1))) {
+            end--;
+        }
+        return safe.substring(0, end) + "...";
     }
 
     /** Deletes the moved messages (for an invocation that will not answer, so the mapping deletes nothing). */

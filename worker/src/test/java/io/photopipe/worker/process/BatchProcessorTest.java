@@ -81,4 +81,14 @@ class BatchProcessorTest {
                 .containsEntry(MessageAttributes.FAILED_AT, "2026-11-26T00:00:00Z");
         assertThat(a.get(MessageAttributes.REASON)).hasSize(1000).endsWith("...");
     }
+
+    @Test
+    void dlqAttributesCarryOnlyCharactersSqsAccepts() {
+        QueueMessage m = new QueueMessage("id-2", "rh", "{}", 1, null, Map.of());
+        PhotoEvent e = new PhotoEvent(PhotoEvent.Kind.CREATED, "b", "uploads/bell\u0007 \ud83d\ude00\ud800.jpg", "e",
+                1L, "ObjectCreated:Put", false);
+        Map<String, String> a = Settlement.dlqAttributes(m, new Outcome.Rejected("unsafe-key", "key\u0000"), e, "t");
+        assertThat(a.get(MessageAttributes.OBJECT)).isEqualTo("b/uploads/bell\\u0007 \ud83d\ude00\\ud800.jpg");
+        assertThat(a.get(MessageAttributes.REASON)).isEqualTo("key\\u0000");
+    }
 }
