@@ -88,6 +88,17 @@ class EnvironmentDeathTest {
                     .hasValueSatisfying(f -> assertThat(f.reason()).contains("crashed-during-render on delivery 1 of 1",
                             "environment 2026/12/08/[$LATEST]killed"));
             assertThat(h.status(key)).isNull();
+
+            // Redriven by a move task, it is tried again like any message, not refused because of the old attempt.
+            h.sqs.client().changeMessageVisibility(b -> b.queueUrl(h.queues.dlqUrl()).receiptHandle(moved.receiptHandle())
+                    .visibilityTimeout(0));
+            h.sqs.client().startMessageMoveTask(b -> b.sourceArn(h.queues.dlqArn()).destinationArn(h.queues.queueArn()));
+            var back = h.receive(1);
+            // ElasticMQ keeps the id and restarts the count (AWS gives redriven messages a new id): a new life of the
+            // message, whose record starts afresh.
+            assertThat(back.getRecords().getFirst().getAttributes()).containsEntry("ApproximateReceiveCount", "1");
+            assertThat(WorkerHarness.failedIds(h.invoke(back))).isEmpty();
+            assertThat(h.status(key).state()).isEqualTo(io.photopipe.core.PhotoStatus.State.READY);
         }
     }
 
