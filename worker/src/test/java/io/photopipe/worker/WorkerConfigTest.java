@@ -42,6 +42,11 @@ class WorkerConfigTest {
         assertThat(c.processing().cacheControl()).isEqualTo("public, max-age=300");
         assertThat(c.aws().s3Endpoint()).isEmpty();
         assertThat(c.aws().region()).isEqualTo("us-east-1");
+        assertThat(c.processing().maxReceiveCount()).isEqualTo(d.queue().maxReceiveCount());
+        assertThat(c.processing().abandonedGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.environment()).startsWith("local-");
+        assertThat(WorkerConfig.fromEnv(env("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/08/[$LATEST]abc")::get)
+                .environment()).isEqualTo("2026/12/08/[$LATEST]abc");
     }
 
     @Test
@@ -102,6 +107,8 @@ class WorkerConfigTest {
         assertError(env("PHOTOPIPE_VISIBILITY_BACKOFF_SECONDS", "60", "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS",
                 "30"), "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS", "'30'");
         assertError(env("AWS_REGION", "Frankfurt"), "AWS_REGION", "'Frankfurt'");
+        assertError(env("PHOTOPIPE_MAX_RECEIVE_COUNT", "0"), "PHOTOPIPE_MAX_RECEIVE_COUNT", "'0'", "1 to 1000");
+        assertError(env("PHOTOPIPE_ABANDONED_GRACE_MS", "-1"), "PHOTOPIPE_ABANDONED_GRACE_MS", "0 to 60000");
         assertError(env("AWS_ENDPOINT_URL_S3", "localhost:9000"), "AWS_ENDPOINT_URL_S3", "'localhost:9000'");
     }
 
