@@ -59,12 +59,6 @@ public final class Delivery {
         this.environment = Objects.requireNonNull(environment, "environment");
     }
 
-    /** A delivery of one message outside a batch (tools, tests): no deadline to speak of. */
-    public static Delivery of(String messageId, int receiveCount, int maxReceiveCount) {
-        return new Delivery(List.of(new Message(messageId, receiveCount)), maxReceiveCount,
-                Instant.now().plusSeconds(900), "local");
-    }
-
     public List<Message> messages() {
         return messages;
     }

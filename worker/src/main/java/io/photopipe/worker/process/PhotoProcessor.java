@@ -101,11 +101,6 @@ public final class PhotoProcessor {
         this.attempts = new Attempts(store, settings.layout(), clock);
     }
 
-    /** Processes one event of a delivery of one message outside a batch. */
-    public Outcome process(PhotoEvent event, int receiveCount) {
-        return process(event, Delivery.of("local-" + event.object(), receiveCount, Integer.MAX_VALUE));
-    }
-
     /**
      * Processes one event.
      *
