@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -178,12 +177,19 @@ public final class PhotoProcessor {
     private Outcome created(PhotoEvent event, Delivery delivery) {
         OutputLayout layout = settings.layout();
         String statusKey = layout.statusKey(event.key());
-        CompletableFuture<Attempts.Read> attemptRead = CompletableFuture.supplyAsync(() -> attempts.read(event), io);
-        PhotoStatus status = readStatus(statusKey).orElse(null);
-        if (!event.force() && event.eTag() != null && upToDate(status, event.eTag())) {
-            return upToDate(status, delivery.receiveCount());
+        // Both documents at once; the record's read is stopped (not left retrying) when the photo ends without it.
+        Future<Attempts.Read> attemptRead = io.submit(() -> attempts.read(event));
+        Attempts.Read record;
+        PhotoStatus status;
+        try {
+            status = readStatus(statusKey).orElse(null);
+            if (!event.force() && event.eTag() != null && upToDate(status, event.eTag())) {
+                return upToDate(status, delivery.receiveCount());
+            }
+            record = join(attemptRead);
+        } finally {
+            attemptRead.cancel(true);
         }
-        Attempts.Read record = join(attemptRead);
         Attempts.remember(delivery, record);
         Optional<Outcome> settled = alreadyInDlq(record.record(), delivery).or(() -> diedBefore(event, record.record(),
                 delivery));
@@ -458,7 +464,7 @@ public final class PhotoProcessor {
                 status.toJson().getBytes(StandardCharsets.UTF_8), "application/json", "no-cache", meta);
     }
 
-    private static <T> T join(CompletableFuture<T> f) {
+    private static <T> T join(Future<T> f) {
         try {
             return f.get();
         } catch (InterruptedException e) {
