@@ -1,5 +1,6 @@
 package io.photopipe.api;
 
+import io.photopipe.core.AttemptRecord;
 import io.photopipe.core.PhotoStatus;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code GET /images/{id}}: where a photo is, from its upload record, the object itself and the status document the
- * worker writes at {@link io.photopipe.core.OutputLayout#statusKey} when it is done with it.
+ * worker writes at {@link io.photopipe.core.OutputLayout#statusKey} when it is done with it; without one, the
+ * worker's attempt record ({@link io.photopipe.core.OutputLayout#attemptKey}) says whether its last delivery died
+ * ({@code crashed-during-render}, {@code timed-out}): then it is failed, not pending forever.
  */
 final class ImageStatuses {
     /** An upload that started just before its URL expired may still be arriving: S3 checks expiry at the start. */
@@ -64,6 +67,16 @@ final class ImageStatuses {
         }
         // A status for an earlier version of the object (the URL was used twice) is not this upload's outcome
         if (status.isEmpty() || !sameETag(status.get().sourceETag(), sourceETag.get())) {
+            Optional<AttemptRecord.FinalFailure> died = finalFailure(ticket, sourceETag.get());
+            if (died.isPresent()) {
+                // No final status, but its last delivery died (an OOM kill, a crash): it will not be tried again.
+                body.put("status", "failed");
+                body.put("fileName", ticket.fileName());
+                body.put("reasonCode", died.get().reasonCode());
+                body.put("reason", died.get().reason());
+                body.put("failedAt", String.valueOf(died.get().attempt().startedAt()));
+                return body;
+            }
             body.put("status", "pending");
             body.put("stage", "processing");
             body.put("fileName", ticket.fileName());
@@ -106,6 +119,17 @@ final class ImageStatuses {
             body.put("urlsExpireAt", clock.instant().plus(config.downloadUrlExpiry()).toString());
         }
         return body;
+    }
+
+    /** The worker's attempt record beside the status document: whether the photo's last delivery died. */
+    private Optional<AttemptRecord.FinalFailure> finalFailure(UploadTicket ticket, String objectETag) {
+        try {
+            return store.readText(config.outputBucket(), config.layout().attemptKey(ticket.key()))
+                    .map(AttemptRecord::fromJson)
+                    .flatMap(r -> r.finalFailure(objectETag.replace("\"", ""), clock.instant()));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a record we can read: the photo is simply still pending
+        }
     }
 
     private String url(String bucket, String key) {

@@ -133,6 +133,27 @@ class ImageStatusesTest {
     }
 
     @Test
+    void aPhotoWhoseLastDeliveryDiedIsFailedFromTheAttemptRecordNotPendingForever() {
+        byte[] photo = TestBed.photo("landscape.jpg");
+        JsonNode created = bed.createUpload("heavy.jpg", "image/jpeg", photo.length);
+        String id = created.get("id").asText();
+        bed.upload(created.get("upload"), photo, Map.of());
+        String key = "uploads/" + id + "/heavy.jpg";
+        java.time.Instant started = bed.clock.instant();
+        // As the worker records it before the download: delivery 5 of 5, and then its environment died.
+        put(layout().attemptKey(key), io.photopipe.core.AttemptRecord.empty("photopipe-photos", key)
+                .with(io.photopipe.core.AttemptRecord.Attempt.started("m-1", 5, 5, eTag(key),
+                        "2026/12/08/[$LATEST]abc", started, started.plusSeconds(60))).toJson());
+
+        assertThat(status(id).get("stage").asText()).as("its deadline has not passed").isEqualTo("processing");
+        bed.clock.advance(Duration.ofMinutes(2));
+        JsonNode status = status(id);
+        assertThat(status.get("status").asText()).isEqualTo("failed");
+        assertThat(status.get("reasonCode").asText()).isEqualTo("crashed-during-render");
+        assertThat(status.get("reason").asText()).contains("on delivery 5 of 5", "environment 2026/12/08/[$LATEST]abc");
+    }
+
+    @Test
     void publicBaseUrlReplacesPresignedGets() {
         bed = TestBed.start(env -> env.put(FunctionEnv.PUBLIC_BASE_URL, "https://cdn.example.com/"));
         try {

@@ -21,6 +21,11 @@ public final class FunctionEnv {
     public static final String MAX_SAMPLES_PER_PIXEL = "PHOTOPIPE_MAX_SAMPLES_PER_PIXEL";
     public static final String MAX_ASPECT_RATIO = "PHOTOPIPE_MAX_ASPECT_RATIO";
     public static final String JPEG_BACKGROUND = "PHOTOPIPE_JPEG_BACKGROUND";
+    /**
+     * The upload queue's {@code maxReceiveCount} (its redrive policy): on a message's last delivery the worker moves
+     * what would fail again to the DLQ itself, with the reason.
+     */
+    public static final String MAX_RECEIVE_COUNT = "PHOTOPIPE_MAX_RECEIVE_COUNT";
     /** Upload API: the largest upload a presigned URL allows, in bytes. */
     public static final String MAX_UPLOAD_BYTES = "PHOTOPIPE_MAX_UPLOAD_BYTES";
     /** Upload API: comma-separated content types a client may declare. */
@@ -64,6 +69,7 @@ public final class FunctionEnv {
         env.put(MAX_SAMPLES_PER_PIXEL, Integer.toString(s.limits().maxSamplesPerPixel()));
         env.put(MAX_ASPECT_RATIO, Double.toString(s.limits().maxAspectRatio()));
         env.put(JPEG_BACKGROUND, s.jpegBackground());
+        env.put(MAX_RECEIVE_COUNT, Integer.toString(s.queue().maxReceiveCount()));
         return env;
     }
 

@@ -2,10 +2,7 @@ package io.photopipe.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -13,7 +10,8 @@ import java.util.Objects;
 /**
  * What the worker knows about one photo, written as JSON to {@link OutputLayout#statusKey} after every final outcome
  * and published to the results queue: the API answers {@code GET /images/{id}} from it and the worker's idempotency
- * check reads it (same source ETag and presets hash: nothing to do).
+ * check reads it (same source ETag and presets hash: nothing to do). It is written only for final outcomes (ready
+ * or failed); what is in progress, and what died in progress, is in the {@link AttemptRecord} beside it.
  *
  * @param state       ready or failed
  * @param bucket      source bucket
@@ -21,7 +19,7 @@ import java.util.Objects;
  * @param sourceETag  ETag of the source object the outcome is for (unquoted)
  * @param presetsHash {@link Presets#hash} of the presets used
  * @param renditions  for ready photos: rendition name to its output
- * @param reasonCode  for failed photos: a stable code such as {@code too-many-pixels}
+ * @param reasonCode  for failed photos: a stable code such as {@code too-many-pixels} ({@link ReasonCodes})
  * @param reason      for failed photos: a readable explanation
  * @param at          when the outcome was reached
  */
@@ -29,9 +27,7 @@ import java.util.Objects;
 public record PhotoStatus(State state, String bucket, String key, String sourceETag, String presetsHash,
                           Map<String, Output> renditions, String reasonCode, String reason, Instant at) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = Documents.JSON;
 
     public enum State { READY, FAILED }
 

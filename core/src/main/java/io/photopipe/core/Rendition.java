@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
 public record Rendition(String name, int width, int height, Fit fit, ImageFormat format, double quality,
                         List<Filter> filters) {
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    /** The longest rendition name (it is the last segment of output keys, so {@link OutputLayout} relies on it). */
+    public static final int MAX_NAME_CHARS = 40;
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0," + (MAX_NAME_CHARS - 1) + "}");
     public static final int MAX_SIDE = 8192;
 
     public Rendition {

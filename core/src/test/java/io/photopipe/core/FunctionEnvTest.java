@@ -59,6 +59,12 @@ class FunctionEnvTest {
     }
 
     @Test
+    void theWorkerKnowsTheQueuesMaxReceiveCount() {
+        PipelineSettings s = PipelineSettings.fromJson("{\"queue\": {\"maxReceiveCount\": 7}}");
+        assertThat(FunctionEnv.worker(s, "dlq", "results")).containsEntry(FunctionEnv.MAX_RECEIVE_COUNT, "7");
+    }
+
+    @Test
     void workerAndApiAgreeOnTheSharedVariables() {
         PipelineSettings s = PipelineSettings.defaults();
         Map<String, String> worker = FunctionEnv.worker(s, "dlq", "results");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -22,14 +23,24 @@ public final class Dlq {
     private final SqsClient sqs;
     private final String dlqUrl;
     private final int visibilitySeconds;
+    private final UnaryOperator<DlqMessage> explain;
 
     /**
      * @param visibilitySeconds how long peeked messages stay hidden if the peek dies before releasing them
      */
     public Dlq(SqsClient sqs, String dlqUrl, int visibilitySeconds) {
+        this(sqs, dlqUrl, visibilitySeconds, UnaryOperator.identity());
+    }
+
+    /**
+     * @param explain names the reason of messages without the worker's ({@link DlqReasons}), for
+     *                {@link #purgeReason}
+     */
+    public Dlq(SqsClient sqs, String dlqUrl, int visibilitySeconds, UnaryOperator<DlqMessage> explain) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.dlqUrl = Objects.requireNonNull(dlqUrl, "dlqUrl");
         this.visibilitySeconds = visibilitySeconds;
+        this.explain = Objects.requireNonNull(explain, "explain");
     }
 
     /**
@@ -93,7 +104,8 @@ public final class Dlq {
     }
 
     /**
-     * Deletes every message with the reason code (receive and delete); returns how many.
+     * Deletes every message with the reason code, or of its family ({@code retries-exhausted} takes every
+     * {@code retries-exhausted:<cause>}), receiving and deleting; returns how many.
      */
     public long purgeReason(String reasonCode, Progress progress) {
         long deleted = 0;
@@ -105,7 +117,7 @@ public final class Dlq {
                 emptyInARow = batch.isEmpty() ? emptyInARow + 1 : 0;
                 List<Message> drop = new ArrayList<>();
                 for (Message m : batch) {
-                    (DlqMessage.of(m).reasonCode().equals(reasonCode) ? drop : keep).add(m);
+                    (explain.apply(DlqMessage.of(m)).hasReason(reasonCode) ? drop : keep).add(m);
                 }
                 if (!drop.isEmpty()) {
                     List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();

@@ -72,6 +72,8 @@ final class DlqCommand implements Runnable {
                 try (Progress p = Progress.bar(common.progress(), "reading DLQ", Math.min(depth, max), "msg")) {
                     all = new Dlq(aws.sqs(), url, 60).peek(max, p);
                 }
+                // Messages the queue moved without the worker's reason: named from the photos' attempt records.
+                all = new DlqReasons(aws.s3(), common.settings(), java.time.Clock.systemUTC()).explain(all);
                 List<Dlq.ReasonGroup> groups = Dlq.group(all);
                 PrintWriter out = spec.commandLine().getOut();
                 if (common.json) {
@@ -118,15 +120,17 @@ final class DlqCommand implements Runnable {
         public Integer call() throws Exception {
             try (AwsClients aws = common.clients(parent.cli, 4)) {
                 String url = dlqUrl(aws, common, dlq);
-                DlqMessage m = new Dlq(aws.sqs(), url, 60).find(id, max).orElseThrow(() ->
+                DlqMessage m = new Dlq(aws.sqs(), url, 60).find(id, max)
+                        .map(new DlqReasons(aws.s3(), common.settings(), java.time.Clock.systemUTC())).orElseThrow(() ->
                         ProducerException.usage("no message " + id + " in " + Queues.name(url)
                                 + " (see produce dlq list --messages)"));
                 PrintWriter out = spec.commandLine().getOut();
                 if (common.json) {
                     out.println(Json.write(m));
                 } else {
-                    out.printf("message   %s%nreason    %s: %s%nobject    %s%nreceived  %d times%nsent at   %s%n",
-                            m.messageId(), m.reasonCode(), m.reason(), m.object(), m.receiveCount(), m.sentAt());
+                    out.printf("message   %s%nreason    %s: %s%nfrom      %s%nobject    %s%nreceived  %d times%nsent at   %s%n",
+                            m.messageId(), m.reasonCode(), m.reason(), m.reasonSource(), m.object(), m.receiveCount(),
+                            m.sentAt());
                     m.attributes().forEach((k, v) -> out.printf("attribute %s = %s%n", k, v));
                     String body;
                     try {
@@ -184,7 +188,8 @@ final class DlqCommand implements Runnable {
                         return ExitCodes.USAGE;
                     }
                 }
-                Dlq q = new Dlq(aws.sqs(), url, 60);
+                Dlq q = new Dlq(aws.sqs(), url, 60, new DlqReasons(aws.s3(), common.settings(),
+                        java.time.Clock.systemUTC()));
                 long deleted;
                 if (reason == null) {
                     q.purgeAll();

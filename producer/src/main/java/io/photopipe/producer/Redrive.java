@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
@@ -63,13 +64,24 @@ public final class Redrive {
     private final BatchSender sender;
     private final Options options;
     private final Duration pollInterval;
+    private final UnaryOperator<DlqMessage> explain;
     private volatile boolean stopping;
 
     public Redrive(SqsClient sqs, BatchSender sender, Options options, Duration pollInterval) {
+        this(sqs, sender, options, pollInterval, UnaryOperator.identity());
+    }
+
+    /**
+     * @param explain names the reason of messages without the worker's ({@link DlqReasons}), so {@code --reason
+     *                crashed-during-render} finds the messages the queue moved after a crash
+     */
+    public Redrive(SqsClient sqs, BatchSender sender, Options options, Duration pollInterval,
+                   UnaryOperator<DlqMessage> explain) {
         this.sqs = Objects.requireNonNull(sqs, "sqs");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.options = Objects.requireNonNull(options, "options");
         this.pollInterval = pollInterval;
+        this.explain = Objects.requireNonNull(explain, "explain");
     }
 
     /** Stops after the current batch (manual path); a move task keeps running in SQS. */
@@ -181,7 +193,7 @@ public final class Redrive {
                 List<Message> move = new ArrayList<>();
                 for (Message m : batch) {
                     boolean matches = options.reasonCode() == null
-                            || options.reasonCode().equals(DlqMessage.of(m).reasonCode());
+                            || explain.apply(DlqMessage.of(m)).hasReason(options.reasonCode());
                     boolean room = options.max() == 0 || moved + move.size() < options.max();
                     if (matches && room) {
                         move.add(m);

@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
                         + "--reason nor --max is given; otherwise receives, sends and deletes in batches (a message is "
                         + "deleted from the DLQ only once the queue has it)."},
         footer = {"%nExamples:", "  produce redrive", "  produce redrive --reason too-many-pixels --max 1000 --rate 50   # after raising limits.maxPixels",
-                "  produce redrive --reason '(none)'   # moved by maxReceiveCount, e.g. during an S3 outage"})
+                "  produce redrive --reason retries-exhausted   # every retries-exhausted:<cause>, e.g. after an S3 outage",
+                "  produce redrive --reason crashed-during-render --max 10   # after raising the function's memory"})
 final class RedriveCommand implements Callable<Integer> {
     @ParentCommand
     ProducerCli cli;
@@ -36,7 +37,9 @@ final class RedriveCommand implements Callable<Integer> {
     String dlq;
     @Option(names = "--to", paramLabel = "NAME_OR_URL", description = "Target queue; default: the settings' queue.")
     String to;
-    @Option(names = "--reason", paramLabel = "CODE", description = "Only messages with this reason code.")
+    @Option(names = "--reason", paramLabel = "CODE", description = "Only messages with this reason code, or of this "
+            + "family (retries-exhausted takes retries-exhausted:<cause>); messages the queue moved without the "
+            + "worker's reason are named from the photo's attempt record (crashed-during-render, timed-out).")
     String reason;
     @Option(names = "--max", paramLabel = "N", description = "Move at most N messages (default: all).")
     long max = 0;
@@ -55,7 +58,8 @@ final class RedriveCommand implements Callable<Integer> {
             long depth = Long.parseLong(Queues.attributes(aws.sqs(), dlqUrl)
                     .getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"));
             Redrive redrive = new Redrive(aws.sqs(), BatchSender.withDefaults(SendBatchPort.of(aws.sqs())),
-                    new Redrive.Options(dlqUrl, target, reason, max, rate, manual), Duration.ofMillis(500));
+                    new Redrive.Options(dlqUrl, target, reason, max, rate, manual), Duration.ofMillis(500),
+                    new DlqReasons(aws.s3(), settings, java.time.Clock.systemUTC()));
             Thread hook = new Thread(redrive::stop, "redrive-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             RedriveSummary s;

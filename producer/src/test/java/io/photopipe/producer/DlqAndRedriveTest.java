@@ -164,4 +164,53 @@ class DlqAndRedriveTest {
         assertThat(r.json().path("method").asText()).isEqualTo("manual");
         assertThat(r.json().path("moved").asLong()).isEqualTo(1);
     }
+
+    /** Puts a message into the DLQ as the queue's redrive policy does: the original body, no attributes. */
+    String movedByTheQueue(String bucket, String key) {
+        return stack.sqs().sendMessage(r -> r.queueUrl(pair.dlqUrl())
+                .messageBody(S3EventMessages.reprocess("us-east-1", bucket, key, 10, "e"))).messageId();
+    }
+
+    void putDocument(String bucket, String key, String json) {
+        stack.s3().putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromString(json));
+    }
+
+    @Test
+    void messagesTheQueueMovedAfterACrashAreNamedFromTheAttemptRecordAndRedrivenByThatReason() throws Exception {
+        String bucket = stack.bucket("crashed");
+        io.photopipe.core.OutputLayout layout = new io.photopipe.core.OutputLayout(bucket, "uploads/", bucket,
+                "renditions/");
+        String crashed = movedByTheQueue(bucket, "uploads/crashed.jpg");
+        java.time.Instant started = java.time.Instant.now().minus(java.time.Duration.ofMinutes(30));
+        putDocument(bucket, layout.attemptKey("uploads/crashed.jpg"), io.photopipe.core.AttemptRecord.empty(bucket,
+                "uploads/crashed.jpg").with(io.photopipe.core.AttemptRecord.Attempt.started(crashed, 5, 5, "e",
+                "2026/12/08/[$LATEST]abc", started, started.plusSeconds(60))).toJson());
+        String failed = movedByTheQueue(bucket, "uploads/failed.jpg");
+        putDocument(bucket, layout.statusKey("uploads/failed.jpg"), io.photopipe.core.PhotoStatus.failed(bucket,
+                "uploads/failed.jpg", "e", "h", "retries-exhausted:s3-unavailable", "PUT failed").toJson());
+        movedByTheQueue(bucket, "uploads/unknown.jpg");
+        fail("retries-exhausted:circuit-open", "breaker open", 2);
+
+        Cli.Result r = Cli.run("dlq", "list", "--dlq", dlqName, "--json", "--messages");
+        assertThat(r.exitCode()).as(r.err()).isZero();
+        Map<String, Integer> counts = new HashMap<>();
+        r.json().path("groups").forEach(g -> counts.put(g.path("reasonCode").asText(), g.path("count").asInt()));
+        assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of("crashed-during-render", 1,
+                "retries-exhausted:s3-unavailable", 1, "retries-exhausted:circuit-open", 2, DlqMessage.NO_REASON, 1));
+
+        Cli.Result show = Cli.run("dlq", "show", crashed, "--dlq", dlqName);
+        assertThat(show.out()).contains("crashed-during-render: moved by the queue after its last delivery",
+                "delivery 5: crashed-during-render (environment 2026/12/08/[$LATEST]abc", "from      attempt-record");
+        assertThat(Cli.run("dlq", "show", failed, "--dlq", dlqName).out()).contains("from      status");
+
+        // --reason finds them by the named reason, and a family takes all of its causes.
+        Cli.Result one = Cli.run("redrive", "--dlq", dlqName, "--to", name, "--reason", "crashed-during-render",
+                "--json");
+        assertThat(one.json().path("moved").asLong()).as(one.err()).isEqualTo(1);
+        Cli.Result family = Cli.run("redrive", "--dlq", dlqName, "--to", name, "--reason", "retries-exhausted",
+                "--json");
+        assertThat(family.json().path("moved").asLong()).as(family.err()).isEqualTo(3);
+        assertThat(stack.drain(pair.queueUrl())).hasSize(4);
+        assertThat(depth(pair.dlqUrl())).isEqualTo(1); // the one nothing names
+    }
 }

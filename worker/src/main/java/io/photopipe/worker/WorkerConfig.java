@@ -27,14 +27,18 @@ import java.util.stream.Collectors;
  * @param resilience in-call retries, circuit breaker, visibility backoff
  * @param metrics    where metrics go
  * @param aws        region and endpoint overrides
+ * @param environment this execution environment's name in attempt records: {@value #AWS_LAMBDA_LOG_STREAM_NAME}
+ *                   (one log stream per environment, so the record points at its logs), else a generated one
  */
 public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<String> resultsUrl,
-                           Processing processing, Resilience resilience, Metrics metrics, Aws aws) {
+                           Processing processing, Resilience resilience, Metrics metrics, Aws aws,
+                           String environment) {
 
     public static final String CONCURRENCY = "PHOTOPIPE_CONCURRENCY";
     public static final String SAFETY_MARGIN_MS = "PHOTOPIPE_SAFETY_MARGIN_MS";
     public static final String FINISH_MARGIN_MS = "PHOTOPIPE_FINISH_MARGIN_MS";
     public static final String CACHE_CONTROL = "PHOTOPIPE_CACHE_CONTROL";
+    public static final String ABANDONED_GRACE_MS = "PHOTOPIPE_ABANDONED_GRACE_MS";
     public static final String RETRY_ATTEMPTS = "PHOTOPIPE_RETRY_ATTEMPTS";
     public static final String RETRY_INITIAL_MS = "PHOTOPIPE_RETRY_INITIAL_MS";
     public static final String CIRCUIT_OPEN_SECONDS = "PHOTOPIPE_CIRCUIT_OPEN_SECONDS";
@@ -49,6 +53,7 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
     public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
     public static final String AWS_ENDPOINT_URL_SQS = "AWS_ENDPOINT_URL_SQS";
     public static final String AWS_LAMBDA_FUNCTION_NAME = "AWS_LAMBDA_FUNCTION_NAME";
+    public static final String AWS_LAMBDA_LOG_STREAM_NAME = "AWS_LAMBDA_LOG_STREAM_NAME";
 
     /**
      * @param concurrency  photos processed at once ({@value #CONCURRENCY}, 1-64, default 4)
@@ -56,8 +61,13 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
      *                     large photo's p99 plus its uploads)
      * @param finishMargin kept at the end for DLQ moves and the answer ({@value #FINISH_MARGIN_MS}, default 2000)
      * @param cacheControl Cache-Control of renditions ({@value #CACHE_CONTROL}, default {@code public, max-age=300})
+     * @param abandonedGrace how long an invocation waits for renders abandoned at an earlier deadline to finish
+     *                     before it recycles the environment ({@value #ABANDONED_GRACE_MS}, 0-60000, default 2000)
+     * @param maxReceiveCount the upload queue's {@code maxReceiveCount} ({@value FunctionEnv#MAX_RECEIVE_COUNT},
+     *                     1-1000, default that of the pipeline defaults, 5): the last delivery of a message
      */
-    public record Processing(int concurrency, Duration safetyMargin, Duration finishMargin, String cacheControl) {
+    public record Processing(int concurrency, Duration safetyMargin, Duration finishMargin, String cacheControl,
+                             Duration abandonedGrace, int maxReceiveCount) {
     }
 
     /**
@@ -132,7 +142,10 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
                 (int) r.longIn(CONCURRENCY, 4, 1, 64),
                 Duration.ofMillis(r.longIn(SAFETY_MARGIN_MS, 10_000, 0, 900_000)),
                 Duration.ofMillis(r.longIn(FINISH_MARGIN_MS, 2_000, 0, 60_000)),
-                r.optional(CACHE_CONTROL).orElse("public, max-age=300"));
+                r.optional(CACHE_CONTROL).orElse("public, max-age=300"),
+                Duration.ofMillis(r.longIn(ABANDONED_GRACE_MS, 2_000, 0, 60_000)),
+                // the same range as queue.maxReceiveCount in the settings (and SQS's RedrivePolicy)
+                (int) r.longIn(FunctionEnv.MAX_RECEIVE_COUNT, defaults.queue().maxReceiveCount(), 1, 1000));
         Resilience resilience = new Resilience(
                 (int) r.longIn(RETRY_ATTEMPTS, 3, 1, 10),
                 Duration.ofMillis(r.longIn(RETRY_INITIAL_MS, 200, 1, 10_000)),
@@ -162,8 +175,11 @@ public record WorkerConfig(PipelineSettings settings, String dlqUrl, Optional<St
         Metrics metrics = new Metrics(mode, r.optional(METRICS_NAMESPACE).orElse("photopipe"),
                 Duration.ofSeconds(r.longIn(METRICS_STEP_SECONDS, 60, 1, 3_600)), functionName.orElse("local"));
 
+        String environment = r.optional(AWS_LAMBDA_LOG_STREAM_NAME)
+                .orElseGet(() -> "local-" + ProcessHandle.current().pid() + "-" + java.util.UUID.randomUUID()
+                        .toString().substring(0, 8));
         return new WorkerConfig(settings, dlqUrl, results, processing, resilience, metrics,
-                new Aws(region, s3, sqs));
+                new Aws(region, s3, sqs), environment);
     }
 
     /** Reads variables and turns problems into messages naming them. */

@@ -58,6 +58,10 @@ public final class WorkerHandler implements RequestHandler<SQSEvent, SQSBatchRes
             warnIfTooShort(context.getRemainingTimeInMillis());
         }
         BatchProcessor.Result result = worker.batch().process(messages, deadline);
+        if (result.recycle()) {
+            // Abandoned renders still run here: this environment must go (the messages are already settled).
+            worker.recycle();
+        }
         return SQSBatchResponse.builder()
                 .withBatchItemFailures(result.failedMessageIds().stream()
                         .map(id -> SQSBatchResponse.BatchItemFailure.builder().withItemIdentifier(id).build())

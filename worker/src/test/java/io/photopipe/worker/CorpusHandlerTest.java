@@ -227,7 +227,13 @@ class CorpusHandlerTest {
             assertThat(status.state()).as(f).isEqualTo(PhotoStatus.State.FAILED);
             assertThat(status.reasonCode()).isEqualTo(code);
             assertThat(status.reason()).isEqualTo(reason);
-            assertThat(h.keys(h.layout().renditionPrefix(key(f)))).containsExactly(h.layout().statusKey(key(f)));
+            assertThat(h.keys(h.layout().renditionPrefix(key(f)))).containsExactlyInAnyOrder(
+                    h.layout().statusKey(key(f)), h.layout().attemptKey(key(f)));
+            // The attempt record names the DLQ copy, so a redelivery (a lost acknowledgement) is not copied again.
+            assertThat(h.attempts(key(f)).latest(messageIds.get(f))).hasValueSatisfying(a -> {
+                assertThat(a.dlqMessageId()).isEqualTo(m.messageId());
+                assertThat(a.result()).isEqualTo(code);
+            });
         });
         assertThat(h.count("photopipe.dlq.moves", "result", "ok")).isEqualTo(BAD.size());
     }

@@ -44,6 +44,11 @@ class WorkerConfigTest {
         assertThat(c.aws().region()).isEqualTo("us-east-1");
         assertThat(c.settings().limits().maxSamplesPerPixel()).isEqualTo(8);
         assertThat(c.settings().limits().maxAspectRatio()).isEqualTo(100);
+        assertThat(c.processing().maxReceiveCount()).isEqualTo(d.queue().maxReceiveCount());
+        assertThat(c.processing().abandonedGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.environment()).startsWith("local-");
+        assertThat(WorkerConfig.fromEnv(env("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/08/[$LATEST]abc")::get)
+                .environment()).isEqualTo("2026/12/08/[$LATEST]abc");
     }
 
     @Test
@@ -107,6 +112,8 @@ class WorkerConfigTest {
         assertError(env("PHOTOPIPE_VISIBILITY_BACKOFF_SECONDS", "60", "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS",
                 "30"), "PHOTOPIPE_VISIBILITY_BACKOFF_MAX_SECONDS", "'30'");
         assertError(env("AWS_REGION", "Frankfurt"), "AWS_REGION", "'Frankfurt'");
+        assertError(env("PHOTOPIPE_MAX_RECEIVE_COUNT", "0"), "PHOTOPIPE_MAX_RECEIVE_COUNT", "'0'", "1 to 1000");
+        assertError(env("PHOTOPIPE_ABANDONED_GRACE_MS", "-1"), "PHOTOPIPE_ABANDONED_GRACE_MS", "0 to 60000");
         assertError(env("AWS_ENDPOINT_URL_S3", "localhost:9000"), "AWS_ENDPOINT_URL_S3", "'localhost:9000'");
     }
 

@@ -21,21 +21,28 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** {@link ObjectStore} on S3, every call through the S3 {@link CallGuard}. */
+/**
+ * {@link ObjectStore} on S3. Reads (GET, HEAD, LIST) go through one {@link CallGuard} and writes (PUT, DELETE)
+ * through another: S3 limits and throttles the two request classes separately (per prefix, 5,500 GET/HEAD and 3,500
+ * PUT/COPY/POST/DELETE requests per second, https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html),
+ * so failing writes need not stop the reads that find photos already up to date, and the other way round.
+ */
 public final class S3ObjectStore implements ObjectStore {
     private static final int DELETE_BATCH = 1000; // DeleteObjects' limit
 
     private final S3Client s3;
-    private final CallGuard guard;
+    private final CallGuard reads;
+    private final CallGuard writes;
 
-    public S3ObjectStore(S3Client s3, CallGuard guard) {
+    public S3ObjectStore(S3Client s3, CallGuard reads, CallGuard writes) {
         this.s3 = s3;
-        this.guard = guard;
+        this.reads = reads;
+        this.writes = writes;
     }
 
     @Override
     public Fetched get(String bucket, String key, String ifMatch, long maxBytes) {
-        return guard.call("GET s3://" + bucket + "/" + key, () -> {
+        return reads.call("GET s3://" + bucket + "/" + key, () -> {
             try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key)
                     .ifMatch(ifMatch == null ? null : "\"" + ifMatch + "\""))) {
                 GetObjectResponse r = in.response();
@@ -62,10 +69,16 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public Optional<String> getText(String bucket, String key) {
-        return guard.call("GET s3://" + bucket + "/" + key, () -> {
+        return getVersioned(bucket, key).map(Versioned::text);
+    }
+
+    @Override
+    public Optional<Versioned> getVersioned(String bucket, String key) {
+        return reads.call("GET s3://" + bucket + "/" + key, () -> {
             try {
                 ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-                return Optional.of(bytes.asString(StandardCharsets.UTF_8));
+                return Optional.of(new Versioned(bytes.asString(StandardCharsets.UTF_8),
+                        unquote(bytes.response().eTag())));
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
                     return Optional.empty();
@@ -86,7 +99,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private Optional<HeadObjectResponse> head(String bucket, String key) {
-        return guard.call("HEAD s3://" + bucket + "/" + key, () -> {
+        return reads.call("HEAD s3://" + bucket + "/" + key, () -> {
             try {
                 return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
             } catch (S3Exception e) {
@@ -101,14 +114,38 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public void put(String bucket, String key, byte[] bytes, String contentType, String cacheControl,
                     Map<String, String> metadata) {
-        guard.run("PUT s3://" + bucket + "/" + key, () -> s3.putObject(b -> b.bucket(bucket).key(key)
+        writes.run("PUT s3://" + bucket + "/" + key, () -> s3.putObject(b -> b.bucket(bucket).key(key)
                 .contentType(contentType).cacheControl(cacheControl).metadata(metadata)
                 .contentLength((long) bytes.length), RequestBody.fromBytes(bytes)));
     }
 
     @Override
+    public Optional<String> putIfUnchanged(String bucket, String key, byte[] bytes, String contentType,
+                                           String expectedETag) {
+        return writes.call("conditional PUT s3://" + bucket + "/" + key, () -> {
+            try {
+                return Optional.of(unquote(s3.putObject(b -> {
+                    b.bucket(bucket).key(key).contentType(contentType).cacheControl("no-cache")
+                            .contentLength((long) bytes.length);
+                    if (expectedETag == null) {
+                        b.ifNoneMatch("*");
+                    } else {
+                        b.ifMatch("\"" + expectedETag + "\"");
+                    }
+                }, RequestBody.fromBytes(bytes)).eTag()));
+            } catch (S3Exception e) {
+                // 412: it changed (or appeared) since it was read; 409: a concurrent conditional write won
+                if (e.statusCode() == 412 || e.statusCode() == 409) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public List<String> list(String bucket, String prefix) {
-        return guard.call("LIST s3://" + bucket + "/" + prefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket)
+        return reads.call("LIST s3://" + bucket + "/" + prefix, () -> s3.listObjectsV2Paginator(b -> b.bucket(bucket)
                 .prefix(prefix)).contents().stream().map(S3Object::key).toList());
     }
 
@@ -117,7 +154,7 @@ public final class S3ObjectStore implements ObjectStore {
         for (int from = 0; from < keys.size(); from += DELETE_BATCH) {
             List<ObjectIdentifier> ids = keys.subList(from, Math.min(keys.size(), from + DELETE_BATCH)).stream()
                     .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
-            DeleteObjectsResponse r = guard.call("DELETE " + ids.size() + " objects in s3://" + bucket,
+            DeleteObjectsResponse r = writes.call("DELETE " + ids.size() + " objects in s3://" + bucket,
                     () -> s3.deleteObjects(b -> b.bucket(bucket).delete(Delete.builder().objects(ids).quiet(true)
                             .build())));
             if (r.hasErrors() && !r.errors().isEmpty()) {

@@ -18,7 +18,12 @@ import java.util.Objects;
  *   <li>{@code photopipe.batch.size} summary and {@code photopipe.batch.duration} timer;</li>
  *   <li>{@code photopipe.bytes.in} / {@code photopipe.bytes.out}, {@code photopipe.megapixels.in} /
  *       {@code photopipe.megapixels.out}, {@code photopipe.renditions.written} counters;</li>
- *   <li>{@code photopipe.dlq.moves} counter with {@code result} ok or failed.</li>
+ *   <li>{@code photopipe.dlq.moves} counter with {@code result} ok or failed;</li>
+ *   <li>{@code photopipe.memory.resident} and {@code photopipe.memory.peak} summaries (bytes, one sample per
+ *       invocation): the process's resident set now and its peak (Lambda's "Max Memory Used"), and
+ *       {@code photopipe.memory.heap} (heap in use);</li>
+ *   <li>{@code photopipe.environment.recycled} counter: invocations that ended their environment because abandoned
+ *       renders were still running.</li>
  * </ul>
  */
 public final class WorkerMetrics {
@@ -30,6 +35,10 @@ public final class WorkerMetrics {
     private final Counter megapixelsIn;
     private final Counter megapixelsOut;
     private final Counter renditions;
+    private final DistributionSummary resident;
+    private final DistributionSummary peak;
+    private final DistributionSummary heap;
+    private final Counter recycled;
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
@@ -47,6 +56,32 @@ public final class WorkerMetrics {
                 .register(registry);
         renditions = Counter.builder("photopipe.renditions.written").description("renditions written")
                 .register(registry);
+        resident = DistributionSummary.builder("photopipe.memory.resident")
+                .description("resident set of the process after an invocation (VmRSS)").baseUnit("bytes")
+                .register(registry);
+        peak = DistributionSummary.builder("photopipe.memory.peak")
+                .description("peak resident set of the process so far (VmHWM, Lambda's Max Memory Used)")
+                .baseUnit("bytes").register(registry);
+        heap = DistributionSummary.builder("photopipe.memory.heap").description("heap in use after an invocation")
+                .baseUnit("bytes").register(registry);
+        recycled = Counter.builder("photopipe.environment.recycled")
+                .description("environments ended because abandoned renders were still running").register(registry);
+    }
+
+    /** The memory after one invocation. */
+    public void memory(MemoryUsage m) {
+        if (m.residentBytes() >= 0) {
+            resident.record(m.residentBytes());
+        }
+        if (m.peakBytes() >= 0) {
+            peak.record(m.peakBytes());
+        }
+        heap.record(m.heapUsedBytes());
+    }
+
+    /** This environment is being recycled. */
+    public void recycled() {
+        recycled.increment();
     }
 
     /** The registry the meters are in. */

@@ -10,7 +10,8 @@ public interface DeadLetterQueue {
      *
      * @param body       the original body, unchanged (so a redrive sends exactly what S3 sent)
      * @param attributes string message attributes (the reason, the object, the original message id, ...)
+     * @return the copy's message id in the DLQ
      * @throws PortException when the copy could not be sent; the caller must then not acknowledge the original
      */
-    void send(String body, Map<String, String> attributes);
+    String send(String body, Map<String, String> attributes);
 }

@@ -41,6 +41,23 @@ public interface ObjectStore {
     /** A small text object (a status document), or empty when there is none. */
     Optional<String> getText(String bucket, String key);
 
+    /** A small text object and its ETag (unquoted), for a later {@link #putIfUnchanged}. */
+    record Versioned(String text, String eTag) {
+    }
+
+    /** A small text object with its ETag, or empty when there is none. */
+    Optional<Versioned> getVersioned(String bucket, String key);
+
+    /**
+     * Writes a small document only if it is still as it was read: a conditional PUT ({@code If-Match} its ETag, or
+     * {@code If-None-Match: *} when {@code expectedETag} is null and it did not exist), so two writers of one
+     * document cannot lose each other's change
+     * (<a href="https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html">conditional writes</a>).
+     *
+     * @return the new ETag, or empty when the document changed meanwhile (read it again and retry)
+     */
+    Optional<String> putIfUnchanged(String bucket, String key, byte[] bytes, String contentType, String expectedETag);
+
     /** Whether an object exists. */
     boolean exists(String bucket, String key);
 

@@ -15,6 +15,11 @@ public final class PortException extends RuntimeException {
     public static final String CIRCUIT_OPEN = "circuit-open";
     /** The service refused the request for a reason that is not transient (e.g. 403 AccessDenied). */
     public static final String REFUSED = "aws-refused";
+    /**
+     * We stopped the call ourselves (the photo was abandoned at the deadline, or a sibling's failure ended the
+     * work): not a failure of the service, so circuit breakers ignore it.
+     */
+    public static final String CANCELLED = "cancelled";
 
     private final String code;
 
@@ -23,7 +28,10 @@ public final class PortException extends RuntimeException {
         this.code = code;
     }
 
-    /** A stable reason code: {@link #S3_UNAVAILABLE}, {@link #SQS_UNAVAILABLE}, {@link #CIRCUIT_OPEN}, {@link #REFUSED}. */
+    /**
+     * A stable reason code: {@link #S3_UNAVAILABLE}, {@link #SQS_UNAVAILABLE}, {@link #CIRCUIT_OPEN}, {@link #REFUSED},
+     * {@link #CANCELLED}.
+     */
     public String code() {
         return code;
     }

@@ -1,72 +1,103 @@
 package io.photopipe.worker.process;
 
 import io.photopipe.core.MessageAttributes;
+import io.photopipe.core.ReasonCodes;
 import io.photopipe.worker.messages.MessageParser;
 import io.photopipe.worker.messages.ParsedMessage;
 import io.photopipe.worker.messages.PhotoEvent;
+import io.photopipe.worker.observe.MemoryUsage;
 import io.photopipe.worker.observe.OutcomeLog;
 import io.photopipe.worker.observe.WorkerMetrics;
 import io.photopipe.worker.ports.DeadLetterQueue;
-import io.photopipe.worker.ports.PortException;
-import io.photopipe.worker.ports.VisibilityControl;
+import io.photopipe.worker.ports.SourceQueue;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Processes one batch of SQS messages and says which ones failed. Plain Java: the Lambda handler is a thin adapter
  * over it.
  *
  * <ol>
+ *   <li>If renders abandoned at an earlier deadline are still running in this environment after a short grace, the
+ *       batch is not processed: every message comes back ({@value ReasonCodes#ENVIRONMENT_RECYCLED}) and the result
+ *       asks the handler to recycle the environment ({@link Result#recycle()}).</li>
  *   <li>Every message is parsed into photo events ({@link MessageParser}).</li>
  *   <li>Events are de-duplicated across the batch by (kind, bucket, key, ETag): duplicates are processed once, and
  *       all their messages share that one outcome (they succeed or fail together).</li>
  *   <li>Events about the same object run one after another (so a delete and an upload of one key cannot race);
- *       different objects run in parallel on virtual threads, at most {@code concurrency} at a time. A photo is not
- *       started when less than the safety margin is left before the deadline.</li>
- *   <li>The batch waits until the deadline minus the finish margin; whatever has not finished then is a
- *       {@link Outcome.Retry} ({@code deadline}).</li>
- *   <li>Messages whose outcome is {@link Outcome.Rejected} are copied to the DLQ with the reason and then
- *       acknowledged; if the copy fails they are reported as failed instead (never acknowledged without a copy).</li>
- *   <li>Failed messages get a visibility timeout that grows with their receive count.</li>
+ *       different objects run in parallel on virtual threads, at most {@code concurrency} at a time, those closest
+ *       to the DLQ (highest receive count) first. A photo is not started when less than the safety margin is left
+ *       before the deadline.</li>
+ *   <li>The batch waits until the deadline minus the finish margin; a photo not finished then is a
+ *       {@link Outcome.Retry}: {@code timed-out} when its render had started (its attempt record says so, and it is
+ *       registered as abandoned work), {@code deadline} when it had not.</li>
+ *   <li>The {@link Settlement}: on a message's last delivery a retry becomes a move to the DLQ with the reason;
+ *       rejected messages are copied to the DLQ and then acknowledged (never without a confirmed copy); failed
+ *       messages get a visibility timeout that grows with their receive count.</li>
  * </ol>
  * Parallel work returns values (futures); nothing is appended to shared lists.
  */
 public final class BatchProcessor {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
     /**
      * How a batch runs.
      *
-     * @param concurrency   photos processed at once (shared by overlapping invocations, so abandoned work counts)
-     * @param safetyMargin  no photo is started with less than this left before the deadline
-     * @param finishMargin  time kept after waiting for photos, for DLQ moves, visibility changes and the answer
-     * @param retryBase     visibility of a failed message on its first delivery; doubles with each receive
-     * @param retryMax      the longest visibility backoff
+     * @param concurrency     photos processed at once (shared by overlapping invocations, so abandoned work counts)
+     * @param safetyMargin    no photo is started with less than this left before the deadline
+     * @param finishMargin    time kept after waiting for photos, for DLQ moves, visibility changes and the answer
+     * @param retryBase       visibility of a failed message on its first delivery; doubles with each receive
+     * @param retryMax        the longest visibility backoff
+     * @param circuitOpen     how long an open circuit breaker fails fast: circuit-open retries wait at least this
+     * @param maxReceiveCount the queue's {@code maxReceiveCount} as configured (the queue's own redrive policy wins
+     *                        when it can be read)
+     * @param abandonedGrace  how long a batch waits for abandoned renders to end before recycling the environment
+     * @param environment     this environment's name in attempt records
      */
     public record Settings(int concurrency, Duration safetyMargin, Duration finishMargin, Duration retryBase,
-                           Duration retryMax) {
+                           Duration retryMax, Duration circuitOpen, int maxReceiveCount, Duration abandonedGrace,
+                           String environment) {
         public Settings {
             if (concurrency < 1) {
                 throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);
+            }
+            if (maxReceiveCount < 1) {
+                throw new IllegalArgumentException("maxReceiveCount must be at least 1, was " + maxReceiveCount);
             }
             Objects.requireNonNull(safetyMargin, "safetyMargin");
             Objects.requireNonNull(finishMargin, "finishMargin");
             Objects.requireNonNull(retryBase, "retryBase");
             Objects.requireNonNull(retryMax, "retryMax");
+            Objects.requireNonNull(circuitOpen, "circuitOpen");
+            Objects.requireNonNull(abandonedGrace, "abandonedGrace");
+            Objects.requireNonNull(environment, "environment");
+        }
+
+        /** Settings with the defaults for what tests of concurrency and backoff do not care about. */
+        public Settings(int concurrency, Duration safetyMargin, Duration finishMargin, Duration retryBase,
+                        Duration retryMax) {
+            this(concurrency, safetyMargin, finishMargin, retryBase, retryMax, Duration.ofSeconds(30), 5,
+                    Duration.ZERO, "test");
         }
     }
 
@@ -75,35 +106,42 @@ public final class BatchProcessor {
      *
      * @param failedMessageIds messages to report in {@code batchItemFailures}, in batch order
      * @param outcomes         every message's final outcome by message id, in batch order
+     * @param recycle          the environment must be replaced: abandoned work is still running in it (the messages
+     *                         were settled for an invocation that will not answer: moved ones deleted, the rest made
+     *                         visible again)
      */
-    public record Result(List<String> failedMessageIds, Map<String, Outcome> outcomes) {
+    public record Result(List<String> failedMessageIds, Map<String, Outcome> outcomes, boolean recycle) {
     }
-
-    /** Longest visibility SQS allows (12 hours). */
-    static final int MAX_VISIBILITY_SECONDS = 43_200;
-    private static final int MAX_REASON_CHARS = 1000;
 
     private final Settings settings;
     private final MessageParser parser;
     private final PhotoProcessor photos;
-    private final DeadLetterQueue dlq;
-    private final VisibilityControl visibility;
+    private final SourceQueue queue;
     private final WorkerMetrics metrics;
     private final OutcomeLog log;
     private final Semaphore permits;
+    private final AbandonedWork abandoned = new AbandonedWork();
+    private final Set<String> warnedQueues = ConcurrentHashMap.newKeySet();
     private final ExecutorService threads = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("photopipe-photo-", 0).factory());
+    private final Settlement settlement;
 
     public BatchProcessor(Settings settings, MessageParser parser, PhotoProcessor photos, DeadLetterQueue dlq,
-                          VisibilityControl visibility, WorkerMetrics metrics, OutcomeLog log) {
+                          SourceQueue queue, WorkerMetrics metrics, OutcomeLog log) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.photos = Objects.requireNonNull(photos, "photos");
-        this.dlq = Objects.requireNonNull(dlq, "dlq");
-        this.visibility = Objects.requireNonNull(visibility, "visibility");
+        this.queue = Objects.requireNonNull(queue, "queue");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.log = Objects.requireNonNull(log, "log");
         this.permits = new Semaphore(settings.concurrency());
+        this.settlement = new Settlement(settings, photos, Objects.requireNonNull(dlq, "dlq"), queue, metrics,
+                threads);
+    }
+
+    /** The environment's register of renders abandoned at a deadline and still running. */
+    public AbandonedWork abandoned() {
+        return abandoned;
     }
 
     private record PhotoId(PhotoEvent.Kind kind, String bucket, String key, String eTag) {
@@ -122,90 +160,191 @@ public final class BatchProcessor {
     /** One unique photo event of the batch: run once, its outcome shared by all messages that carried it. */
     private static final class Job {
         final PhotoEvent event;
-        final int receiveCount;
+        final Delivery delivery;
         final CompletableFuture<Timed> result = new CompletableFuture<>();
 
-        Job(PhotoEvent event, int receiveCount) {
+        Job(PhotoEvent event, Delivery delivery) {
             this.event = event;
-            this.receiveCount = receiveCount;
+            this.delivery = delivery;
         }
     }
 
     /** Processes a batch. Never throws for a message's sake: every message gets an outcome. */
     public Result process(List<QueueMessage> messages, Deadline deadline) {
         long start = System.nanoTime();
+        int maxReceiveCount = maxReceiveCount(messages);
+        if (!messages.isEmpty() && !abandoned.awaitNone(grace(deadline))) {
+            return recycle(messages, deadline, maxReceiveCount, start);
+        }
         List<ParsedMessage> parsed = messages.stream()
                 .map(m -> parser.parse(m.body(), MessageParser.isForce(m.messageAttributes().get(MessageAttributes.FORCE))))
                 .toList();
-        Map<PhotoId, Job> jobs = jobs(messages, parsed);
-        runAll(jobs.values(), deadline);
+        Map<PhotoId, Job> jobs = jobs(messages, parsed, maxReceiveCount, deadline);
+        List<Future<?>> abandonWrites = runAll(jobs.values(), deadline);
 
-        List<Outcome> outcomes = new ArrayList<>(messages.size());
-        List<PhotoEvent> decisive = new ArrayList<>(messages.size());
-        List<Duration> durations = new ArrayList<>(messages.size());
+        List<Settlement.Item> items = new ArrayList<>(messages.size());
         for (int i = 0; i < messages.size(); i++) {
-            Decided d = decide(parsed.get(i), jobs);
-            outcomes.add(d.outcome);
-            decisive.add(d.event);
-            durations.add(d.duration);
+            items.add(decide(messages.get(i), parsed.get(i), jobs, maxReceiveCount));
         }
-        outcomes = moveRejectedToDlq(messages, decisive, outcomes, deadline);
-        changeVisibility(messages, outcomes, deadline);
+        settlement.await(abandonWrites, deadline);
+        items = settlement.settle(items, deadline, false);
+        return finish(items, parsed, start, false);
+    }
 
+    private Duration grace(Deadline deadline) {
+        Duration left = deadline.remaining().minus(settings.finishMargin()).minus(settings.safetyMargin());
+        return left.compareTo(settings.abandonedGrace()) < 0 ? (left.isNegative() ? Duration.ZERO : left)
+                : settings.abandonedGrace();
+    }
+
+    /**
+     * Abandoned renders are still running after the grace: this environment's CPU and memory are not its own. No
+     * message is started; they all come back at once for another environment (those on their last delivery go to
+     * the DLQ with {@code retries-exhausted:environment-recycled}), and the handler ends the environment.
+     */
+    private Result recycle(List<QueueMessage> messages, Deadline deadline, int maxReceiveCount, long start) {
+        String why = abandoned.count() + " render(s) abandoned at an earlier deadline (since "
+                + abandoned.oldest().map(String::valueOf).orElse("?") + ": " + abandoned.what() + ") are still "
+                + "running in this environment; it is replaced and this message is tried again elsewhere";
+        LOG.error("recycling the execution environment: {}", why);
+        List<ParsedMessage> parsed = messages.stream()
+                .map(m -> parser.parse(m.body(), false)).toList();
+        List<Settlement.Item> items = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            List<Settlement.Photo> photosOf = new ArrayList<>();
+            if (parsed.get(i) instanceof ParsedMessage.Photos p) {
+                QueueMessage m = messages.get(i);
+                for (PhotoEvent e : p.events()) {
+                    photosOf.add(new Settlement.Photo(e, new Delivery(List.of(new Delivery.Message(m.messageId(),
+                            m.receiveCount())), maxReceiveCount, deadline.at(), settings.environment()),
+                            new Outcome.Retry(ReasonCodes.ENVIRONMENT_RECYCLED, why, false)));
+                }
+            }
+            items.add(new Settlement.Item(messages.get(i), new Outcome.Retry(ReasonCodes.ENVIRONMENT_RECYCLED, why,
+                    false), photosOf.isEmpty() ? null : photosOf.getFirst().event(), photosOf, Duration.ZERO,
+                    maxReceiveCount, null));
+        }
+        items = settlement.settle(items, deadline, true);
+        return finish(items, parsed, start, true);
+    }
+
+    private Result finish(List<Settlement.Item> items, List<ParsedMessage> parsed, long start, boolean recycle) {
         List<String> failed = new ArrayList<>();
         Map<String, Outcome> byId = new LinkedHashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            QueueMessage m = messages.get(i);
-            Outcome o = outcomes.get(i);
-            byId.put(m.messageId(), o);
-            if (o instanceof Outcome.Retry) {
-                failed.add(m.messageId());
+        for (int i = 0; i < items.size(); i++) {
+            Settlement.Item it = items.get(i);
+            byId.put(it.message().messageId(), it.outcome());
+            if (it.outcome() instanceof Outcome.Retry) {
+                failed.add(it.message().messageId());
             }
             ParsedMessage p = parsed.get(i);
             int photoCount = p instanceof ParsedMessage.Photos ph ? ph.events().size() : 0;
             String shape = p instanceof ParsedMessage.Photos ph ? ph.shape() : null;
-            log.message(m, o, decisive.get(i), photoCount, shape, durations.get(i));
-            metrics.message(o, durations.get(i));
+            log.message(it.message(), it.outcome(), it.decisive(), photoCount, shape, it.took(), it.dlqMessageId());
+            metrics.message(it.outcome(), it.took());
         }
-        metrics.batch(messages.size(), Duration.ofNanos(System.nanoTime() - start));
-        return new Result(List.copyOf(failed), byId);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        metrics.batch(items.size(), took);
+        MemoryUsage memory = MemoryUsage.now();
+        metrics.memory(memory);
+        if (recycle) {
+            metrics.recycled();
+        }
+        log.batch(byId.values(), took, abandoned.count(), recycle, memory);
+        return new Result(List.copyOf(failed), byId, recycle);
     }
 
-    private Map<PhotoId, Job> jobs(List<QueueMessage> messages, List<ParsedMessage> parsed) {
+    /**
+     * The {@code maxReceiveCount} of this batch's queue: its redrive policy, read once per environment as a
+     * cross-check of the configured value (SQS enforces the queue's, so it wins; a difference is logged once). A
+     * queue without a redrive policy, or one that cannot be read, gets the configured value, which the worker then
+     * enforces itself.
+     */
+    private int maxReceiveCount(List<QueueMessage> messages) {
+        int max = settings.maxReceiveCount();
+        Set<String> arns = new LinkedHashSet<>();
+        messages.forEach(m -> {
+            if (m.eventSourceArn() != null) {
+                arns.add(m.eventSourceArn());
+            }
+        });
+        int effective = Integer.MAX_VALUE;
+        for (String arn : arns) {
+            OptionalInt q = queue.maxReceiveCount(arn);
+            if (q.isPresent() && q.getAsInt() != max && warnedQueues.add(arn)) {
+                LOG.warn("the redrive policy of {} has maxReceiveCount {}, not the configured {} ({}): using the "
+                        + "queue's", arn, q.getAsInt(), max, io.photopipe.core.FunctionEnv.MAX_RECEIVE_COUNT);
+            }
+            effective = Math.min(effective, q.orElse(max));
+        }
+        return effective == Integer.MAX_VALUE ? max : effective;
+    }
+
+    private Map<PhotoId, Job> jobs(List<QueueMessage> messages, List<ParsedMessage> parsed, int maxReceiveCount,
+                                   Deadline deadline) {
         Map<PhotoId, PhotoEvent> events = new LinkedHashMap<>();
-        Map<PhotoId, Integer> receiveCounts = new LinkedHashMap<>();
+        Map<PhotoId, Map<String, Delivery.Message>> carriers = new LinkedHashMap<>();
         for (int i = 0; i < messages.size(); i++) {
             if (parsed.get(i) instanceof ParsedMessage.Photos p) {
-                int rc = messages.get(i).receiveCount();
+                QueueMessage m = messages.get(i);
                 for (PhotoEvent e : p.events()) {
                     PhotoId id = PhotoId.of(e);
                     // A duplicate that asks for a rebuild makes the one job a rebuild.
                     events.merge(id, e, (a, b) -> a.force() || !b.force() ? a : b);
-                    receiveCounts.merge(id, rc, Math::max);
+                    carriers.computeIfAbsent(id, k -> new LinkedHashMap<>())
+                            .putIfAbsent(m.messageId(), new Delivery.Message(m.messageId(), m.receiveCount()));
                 }
             }
         }
         Map<PhotoId, Job> jobs = new LinkedHashMap<>();
-        events.forEach((id, e) -> jobs.put(id, new Job(e, receiveCounts.get(id))));
+        events.forEach((id, e) -> jobs.put(id, new Job(e, new Delivery(List.copyOf(carriers.get(id).values()),
+                maxReceiveCount, deadline.at(), settings.environment()))));
         return jobs;
     }
 
-    private void runAll(Collection<Job> jobs, Deadline deadline) {
+    /** Runs the jobs; returns the writes that record renders abandoned at the deadline as timed out. */
+    private List<Future<?>> runAll(Collection<Job> jobs, Deadline deadline) {
         Map<ObjectId, List<Job>> chains = new LinkedHashMap<>();
         for (Job j : jobs) {
             chains.computeIfAbsent(new ObjectId(j.event.bucket(), j.event.key()), k -> new ArrayList<>()).add(j);
         }
-        List<Future<?>> running = new ArrayList<>(chains.size());
-        for (List<Job> chain : chains.values()) {
-            running.add(threads.submit(() -> runChain(chain, deadline)));
+        // Closest to the DLQ first: on a busy invocation the deadline then leaves behind the messages that can best
+        // afford another delivery.
+        List<List<Job>> ordered = chains.values().stream()
+                .sorted(Comparator.comparingInt((List<Job> c) -> c.stream()
+                        .mapToInt(j -> j.delivery.receiveCount()).max().orElse(0)).reversed())
+                .toList();
+        List<Future<?>> running = new ArrayList<>(ordered.size());
+        List<CompletableFuture<Void>> ended = new ArrayList<>(ordered.size());
+        for (List<Job> chain : ordered) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            ended.add(done);
+            running.add(threads.submit(() -> {
+                try {
+                    runChain(chain, deadline);
+                } finally {
+                    done.complete(null);
+                }
+            }));
         }
+        List<Future<?>> abandonWrites = new ArrayList<>();
         for (Job j : jobs) {
             long waitNanos = deadline.remaining().minus(settings.finishMargin()).toNanos();
             try {
                 j.result.get(Math.max(0, waitNanos), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                j.result.complete(new Timed(new Outcome.Retry("deadline", "not finished before the function's "
-                        + "deadline; it will be delivered again", false), Duration.ZERO));
+                if (j.delivery.started()) {
+                    if (j.result.complete(new Timed(new Outcome.Retry(ReasonCodes.TIMED_OUT, "still being processed "
+                            + "at the function's deadline: abandoned (recorded as timed-out; the environment is "
+                            + "replaced if the render is still running at its next invocation)", true),
+                            Duration.ZERO))) {
+                        abandonWrites.add(threads.submit(() -> photos.abandoned(j.event, j.delivery)));
+                    }
+                } else {
+                    j.delivery.abandon();
+                    j.result.complete(new Timed(new Outcome.Retry("deadline", "not finished before the function's "
+                            + "deadline; it will be delivered again", false), Duration.ZERO));
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 j.result.complete(new Timed(new Outcome.Retry("interrupted", "the worker was interrupted", false),
@@ -215,10 +354,16 @@ public final class BatchProcessor {
                         Duration.ZERO));
             }
         }
-        for (Future<?> f : running) {
-            // Photos abandoned at the deadline are interrupted; their outputs are idempotent if they still land.
-            f.cancel(true);
+        for (int i = 0; i < running.size(); i++) {
+            if (!ended.get(i).isDone()) {
+                // Interrupted; CPU-bound decoding and native code may not notice. Outputs that still land are
+                // idempotent, and the next invocation checks whether the work is still running.
+                running.get(i).cancel(true);
+                List<Job> chain = ordered.get(i);
+                abandoned.add(chain.getFirst().event.object(), ended.get(i));
+            }
         }
+        return abandonWrites;
     }
 
     private void runChain(List<Job> chain, Deadline deadline) {
@@ -231,13 +376,14 @@ public final class BatchProcessor {
             try {
                 acquired = !left.isNegative() && permits.tryAcquire(left.toNanos(), TimeUnit.NANOSECONDS);
                 if (!acquired || deadline.within(settings.safetyMargin())) {
+                    job.delivery.abandon();
                     job.result.complete(new Timed(new Outcome.Retry("deadline", "not started: less than the "
                             + "safety margin (" + settings.safetyMargin().toMillis() + " ms) was left before the "
                             + "function's deadline", false), Duration.ZERO));
                     continue;
                 }
                 long t0 = System.nanoTime();
-                Outcome o = photos.process(job.event, job.receiveCount);
+                Outcome o = photos.process(job.event, job.delivery);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 if (job.result.complete(new Timed(o, took))) {
                     metrics.photo(o, took);
@@ -246,6 +392,12 @@ public final class BatchProcessor {
                 job.result.complete(new Timed(new Outcome.Retry("deadline", "interrupted at the function's deadline",
                         false), Duration.ZERO));
                 return;
+            } catch (RuntimeException | Error e) {
+                // PhotoProcessor classifies everything; this is the last line, so no job is left without an outcome
+                // (which would make the batch wait for the deadline) and the rest of the chain still runs.
+                LOG.error("unexpected failure running {}", job.event.object(), e);
+                job.result.complete(new Timed(new Outcome.Retry("internal-error", "unexpected " + e, true),
+                        Duration.ZERO));
             } finally {
                 if (acquired) {
                     permits.release();
@@ -254,22 +406,22 @@ public final class BatchProcessor {
         }
     }
 
-    private record Decided(Outcome outcome, PhotoEvent event, Duration duration) {
-    }
-
-    private Decided decide(ParsedMessage parsed, Map<PhotoId, Job> jobs) {
+    private Settlement.Item decide(QueueMessage m, ParsedMessage parsed, Map<PhotoId, Job> jobs, int max) {
         return switch (parsed) {
-            case ParsedMessage.Malformed m -> new Decided(new Outcome.Rejected(ParsedMessage.Malformed.CODE,
-                    m.reason()), null, Duration.ZERO);
-            case ParsedMessage.Ignored i -> new Decided(new Outcome.Skipped(i.code(), i.reason()), null,
-                    Duration.ZERO);
+            case ParsedMessage.Malformed bad -> new Settlement.Item(m, new Outcome.Rejected(
+                    ParsedMessage.Malformed.CODE, bad.reason()), null, List.of(), Duration.ZERO, max, null);
+            case ParsedMessage.Ignored i -> new Settlement.Item(m, new Outcome.Skipped(i.code(), i.reason()), null,
+                    List.of(), Duration.ZERO, max, null);
             case ParsedMessage.Photos p -> {
                 Outcome worst = null;
                 PhotoEvent worstEvent = null;
                 Work work = Work.NONE;
                 Duration longest = Duration.ZERO;
+                List<Settlement.Photo> photosOf = new ArrayList<>();
                 for (PhotoEvent e : p.events()) {
-                    Timed t = jobs.get(PhotoId.of(e)).result.join();
+                    Job job = jobs.get(PhotoId.of(e));
+                    Timed t = job.result.join();
+                    photosOf.add(new Settlement.Photo(e, job.delivery, t.outcome()));
                     work = work.plus(t.outcome().work());
                     longest = t.duration().compareTo(longest) > 0 ? t.duration() : longest;
                     if (worst == null || t.outcome().severity() > worst.severity()) {
@@ -281,119 +433,8 @@ public final class BatchProcessor {
                     worst = new Outcome.Done(d.code(), d.reason() + " (and " + (p.events().size() - 1)
                             + " more objects in this message)", work);
                 }
-                yield new Decided(worst, worstEvent, longest);
+                yield new Settlement.Item(m, worst, worstEvent, photosOf, longest, max, null);
             }
         };
-    }
-
-    /** Time kept after the last SQS call for the handler to answer. */
-    private static final Duration ANSWER_MARGIN = Duration.ofMillis(250);
-
-    private List<Outcome> moveRejectedToDlq(List<QueueMessage> messages, List<PhotoEvent> decisive,
-                                            List<Outcome> outcomes, Deadline deadline) {
-        List<Future<Outcome>> moved = new ArrayList<>(messages.size());
-        String failedAt = Instant.now().toString();
-        for (int i = 0; i < messages.size(); i++) {
-            Outcome o = outcomes.get(i);
-            if (!(o instanceof Outcome.Rejected r)) {
-                moved.add(CompletableFuture.completedFuture(o));
-                continue;
-            }
-            QueueMessage m = messages.get(i);
-            Map<String, String> attributes = dlqAttributes(m, r, decisive.get(i), failedAt);
-            moved.add(threads.submit(() -> {
-                try {
-                    dlq.send(m.body(), attributes);
-                    metrics.dlqMove(true);
-                    return r;
-                } catch (PortException e) {
-                    metrics.dlqMove(false);
-                    return new Outcome.Retry("dlq-unavailable", "would go to the DLQ (" + r.code() + ": "
-                            + r.reason() + ") but the DLQ copy failed: " + e.getMessage(), true);
-                }
-            }));
-        }
-        List<Outcome> result = new ArrayList<>(messages.size());
-        for (int i = 0; i < moved.size(); i++) {
-            Future<Outcome> f = moved.get(i);
-            try {
-                result.add(f.get(Math.max(0, deadline.remaining().minus(ANSWER_MARGIN).toNanos()),
-                        TimeUnit.NANOSECONDS));
-            } catch (TimeoutException e) {
-                // Not acknowledged without a confirmed copy. If the send still lands, the redelivery is rejected
-                // again and copied again: a duplicate in the DLQ, never a loss.
-                Outcome.Rejected r = (Outcome.Rejected) outcomes.get(i);
-                result.add(new Outcome.Retry("dlq-unavailable", "would go to the DLQ (" + r.code() + ": "
-                        + r.reason() + ") but the DLQ copy did not complete before the deadline", true));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                result.add(new Outcome.Retry("interrupted", "interrupted while moving to the DLQ", false));
-            } catch (ExecutionException e) {
-                result.add(new Outcome.Retry("dlq-unavailable", "DLQ copy failed: " + e.getCause(), true));
-            }
-        }
-        return result;
-    }
-
-    /**
-     * The DLQ copy's attributes: ours first (SQS allows 10 per message), then the original ones that still fit, so
-     * a re-process message redriven from the DLQ keeps its {@code photopipe-force}.
-     */
-    static Map<String, String> dlqAttributes(QueueMessage m, Outcome.Rejected r, PhotoEvent event, String failedAt) {
-        Map<String, String> a = new LinkedHashMap<>();
-        a.put(MessageAttributes.REASON_CODE, r.code());
-        a.put(MessageAttributes.REASON, truncate(r.reason()));
-        if (event != null) {
-            a.put(MessageAttributes.OBJECT, truncate(event.object()));
-        }
-        a.put(MessageAttributes.ORIGINAL_MESSAGE_ID, m.messageId());
-        a.put(MessageAttributes.FAILED_AT, failedAt);
-        for (Map.Entry<String, String> e : m.messageAttributes().entrySet()) {
-            if (a.size() >= 10) {
-                break;
-            }
-            a.putIfAbsent(e.getKey(), e.getValue());
-        }
-        return a;
-    }
-
-    private static String truncate(String s) {
-        return s.length() <= MAX_REASON_CHARS ? s : s.substring(0, MAX_REASON_CHARS - 3) + "...";
-    }
-
-    private void changeVisibility(List<QueueMessage> messages, List<Outcome> outcomes, Deadline deadline) {
-        Map<String, List<VisibilityControl.Change>> byQueue = new LinkedHashMap<>();
-        for (int i = 0; i < messages.size(); i++) {
-            QueueMessage m = messages.get(i);
-            if (outcomes.get(i) instanceof Outcome.Retry r && m.eventSourceArn() != null && m.receiptHandle() != null) {
-                int seconds = r.backoff() ? backoffSeconds(m.receiveCount()) : 0;
-                byQueue.computeIfAbsent(m.eventSourceArn(), k -> new ArrayList<>())
-                        .add(new VisibilityControl.Change(m.receiptHandle(), seconds));
-            }
-        }
-        if (byQueue.isEmpty()) {
-            return;
-        }
-        // Best effort and bounded by the deadline: a message whose change does not happen comes back after the
-        // queue's visibility timeout instead.
-        Future<?> changing = threads.submit(() -> byQueue.forEach(visibility::change));
-        try {
-            changing.get(Math.max(0, deadline.remaining().minus(ANSWER_MARGIN).toNanos()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            changing.cancel(true);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Exponential backoff with jitter: {@code retryBase * 2^(receiveCount-1)}, capped at {@code retryMax}, then a
-     * random value between half and all of it (so messages that failed together do not come back together).
-     */
-    int backoffSeconds(int receiveCount) {
-        long base = Math.max(1, settings.retryBase().toSeconds());
-        long cap = Math.min(MAX_VISIBILITY_SECONDS, Math.max(base, settings.retryMax().toSeconds()));
-        long full = Math.min(cap, base << Math.min(20, Math.max(0, receiveCount - 1)));
-        return (int) ThreadLocalRandom.current().nextLong(Math.max(1, full / 2), full + 1);
     }
 }

@@ -1,6 +1,7 @@
 package io.photopipe.worker.process;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * When the current invocation must have answered (Lambda's {@code getRemainingTimeInMillis()} turned into a point
@@ -8,14 +9,21 @@ import java.time.Duration;
  */
 public final class Deadline {
     private final long atNanos;
+    private final Instant at;
 
-    private Deadline(long atNanos) {
+    private Deadline(long atNanos, Instant at) {
         this.atNanos = atNanos;
+        this.at = at;
     }
 
     /** A deadline {@code remaining} from now. */
     public static Deadline in(Duration remaining) {
-        return new Deadline(System.nanoTime() + remaining.toNanos());
+        return new Deadline(System.nanoTime() + remaining.toNanos(), Instant.now().plus(remaining));
+    }
+
+    /** The deadline on the wall clock (for records other processes read). */
+    public Instant at() {
+        return at;
     }
 
     /** Practically no deadline (for tools and tests that are not in Lambda). */

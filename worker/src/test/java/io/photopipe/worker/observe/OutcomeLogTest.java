@@ -44,4 +44,30 @@ class OutcomeLogTest {
         assertThat(n.has("bucket")).isFalse();
         assertThat(n.get("reason").asText()).isEqualTo("bad");
     }
+
+    @Test
+    void theInvocationLineCarriesTheResidentMemoryBesideTheHeap() throws Exception {
+        JsonNode n = new ObjectMapper().readTree(OutcomeLog.batchLine(java.util.List.of(
+                new Outcome.Done("rendered", "x", Work.NONE), new Outcome.Retry("s3-unavailable", "y", true)),
+                Duration.ofMillis(900), 1, false, new MemoryUsage(300L << 20, 512L << 20, 100L << 20, 1024L << 20)));
+        assertThat(n.get("msg").asText()).isEqualTo("batch");
+        assertThat(n.get("done").asInt()).isEqualTo(1);
+        assertThat(n.get("retried").asInt()).isEqualTo(1);
+        assertThat(n.get("abandoned").asInt()).isEqualTo(1);
+        assertThat(n.get("rssMb").asLong()).isEqualTo(300);
+        assertThat(n.get("maxRssMb").asLong()).isEqualTo(512);
+        assertThat(n.get("heapUsedMb").asLong()).isEqualTo(100);
+    }
+
+    @Test
+    void residentMemoryIsReadFromProcSelfStatus() {
+        assertThat(MemoryUsage.kilobytes(java.util.List.of("Name:\tjava", "VmHWM:\t  524288 kB",
+                "VmRSS:\t  262144 kB"), "VmRSS:")).isEqualTo(262144L * 1024);
+        assertThat(MemoryUsage.kilobytes(java.util.List.of("Name:\tjava"), "VmHWM:")).isEqualTo(-1);
+        MemoryUsage now = MemoryUsage.now();
+        if (java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/self/status"))) {
+            assertThat(now.residentBytes()).isPositive().isLessThanOrEqualTo(now.peakBytes());
+        }
+        assertThat(now.heapUsedBytes()).isPositive();
+    }
 }

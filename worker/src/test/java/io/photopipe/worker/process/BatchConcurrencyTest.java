@@ -11,7 +11,7 @@ import io.photopipe.worker.engine.RenderResult;
 import io.photopipe.worker.messages.MessageParser;
 import io.photopipe.worker.observe.OutcomeLog;
 import io.photopipe.worker.observe.WorkerMetrics;
-import io.photopipe.worker.ports.VisibilityControl;
+import io.photopipe.worker.ports.SourceQueue;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -46,8 +46,8 @@ class BatchConcurrencyTest {
                     return new RenderResult(new ImageInfo("jpeg", 10, 10, 1, false, 1), List.of(), 100);
                 }, status -> { });
         return new BatchProcessor(new BatchProcessor.Settings(concurrency, Duration.ZERO, Duration.ZERO,
-                Duration.ofSeconds(1), Duration.ofSeconds(1)), new MessageParser(), photos, (body, attrs) -> { },
-                VisibilityControl.NONE, new WorkerMetrics(new SimpleMeterRegistry()),
+                Duration.ofSeconds(1), Duration.ofSeconds(1)), new MessageParser(), photos, (body, attrs) -> "dlq-id",
+                SourceQueue.NONE, new WorkerMetrics(new SimpleMeterRegistry()),
                 new OutcomeLog(new PrintStream(OutputStream.nullOutputStream())));
     }
 

@@ -22,6 +22,27 @@ final class InMemoryStore implements ObjectStore {
     }
 
     @Override
+    public Optional<Versioned> getVersioned(String bucket, String key) {
+        return Optional.ofNullable(objects.get(bucket + "/" + key))
+                .map(b -> new Versioned(new String(b), eTag(b)));
+    }
+
+    @Override
+    public synchronized Optional<String> putIfUnchanged(String bucket, String key, byte[] bytes, String contentType,
+                                                        String expectedETag) {
+        byte[] now = objects.get(bucket + "/" + key);
+        if (expectedETag == null ? now != null : now == null || !eTag(now).equals(expectedETag)) {
+            return Optional.empty();
+        }
+        objects.put(bucket + "/" + key, bytes);
+        return Optional.of(eTag(bytes));
+    }
+
+    private static String eTag(byte[] b) {
+        return Integer.toHexString(java.util.Arrays.hashCode(b));
+    }
+
+    @Override
     public boolean exists(String bucket, String key) {
         return objects.containsKey(bucket + "/" + key);
     }

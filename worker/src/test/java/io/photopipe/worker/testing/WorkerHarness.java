@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.photopipe.core.AttemptRecord;
 import io.photopipe.core.FunctionEnv;
 import io.photopipe.core.MessageAttributes;
 import io.photopipe.core.OutputLayout;
@@ -16,6 +17,7 @@ import io.photopipe.local.servers.LocalCredentials;
 import io.photopipe.worker.Worker;
 import io.photopipe.worker.WorkerConfig;
 import io.photopipe.worker.WorkerHandler;
+import io.photopipe.worker.process.Renderer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -53,12 +56,43 @@ public final class WorkerHarness implements AutoCloseable {
     private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
     public final Worker worker;
     public final WorkerHandler handler;
+    /** How often the worker asked to end its environment (the hook records it instead of exiting). */
+    public final AtomicInteger recycles = new AtomicInteger();
+
+    /**
+     * How a harness is made.
+     *
+     * @param maxReceiveCount   the upload queue's redrive policy
+     * @param visibilitySeconds the upload queue's visibility timeout
+     * @param renderer          wraps the image engine's renderer
+     */
+    public record Options(Map<String, String> overrides, UnaryOperator<Renderer> renderer, int maxReceiveCount,
+                          int visibilitySeconds) {
+        public static Options of(Map<String, String> overrides) {
+            return new Options(overrides, UnaryOperator.identity(), 5, 120);
+        }
+
+        public Options withRenderer(UnaryOperator<Renderer> r) {
+            return new Options(overrides, r, maxReceiveCount, visibilitySeconds);
+        }
+
+        public Options withQueue(int newMaxReceiveCount, int newVisibilitySeconds) {
+            return new Options(overrides, renderer, newMaxReceiveCount, newVisibilitySeconds);
+        }
+    }
 
     private WorkerHarness(String bucket, Map<String, String> overrides) {
+        this(bucket, Options.of(overrides));
+    }
+
+    private WorkerHarness(String bucket, Options options) {
+        Map<String, String> overrides = options.overrides();
+        UnaryOperator<Renderer> renderer = options.renderer();
         int n = SEQ.incrementAndGet();
         this.bucket = bucket != null ? bucket : "pp-test-" + n + "-" + ProcessHandle.current().pid();
         s3.createBucket(this.bucket);
-        queues = sqs.createQueueWithDlq("uploads-" + n, "uploads-" + n + "-dlq", 5, 120);
+        queues = sqs.createQueueWithDlq("uploads-" + n, "uploads-" + n + "-dlq", options.maxReceiveCount(),
+                options.visibilitySeconds());
         resultsUrl = sqs.createQueue("results-" + n, Map.of());
         Map<String, String> e = new HashMap<>();
         e.put(FunctionEnv.BUCKET, this.bucket);
@@ -77,13 +111,24 @@ public final class WorkerHarness implements AutoCloseable {
         e.values().removeIf(v -> v == null);
         env = Map.copyOf(e);
         worker = Worker.create(WorkerConfig.fromEnv(env::get), LocalCredentials.provider(), registry,
-                new PrintStream(logBytes, true, StandardCharsets.UTF_8));
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8),
+                new Worker.Hooks(renderer, recycles::incrementAndGet));
         handler = new WorkerHandler(worker);
     }
 
     /** A worker with its own new bucket and queues; {@code overrides} replace or add environment variables. */
     public static WorkerHarness create(Map<String, String> overrides) {
         return new WorkerHarness(null, overrides);
+    }
+
+    /** A worker whose image engine is wrapped by {@code renderer} (slow, failing or memory-hungry renders). */
+    public static WorkerHarness create(Map<String, String> overrides, UnaryOperator<Renderer> renderer) {
+        return new WorkerHarness(null, Options.of(overrides).withRenderer(renderer));
+    }
+
+    /** A worker made as {@code options} say. */
+    public static WorkerHarness create(Options options) {
+        return new WorkerHarness(null, options);
     }
 
     /** A worker on a given bucket, keeping what is in it (a second deployment over the same data). */
@@ -157,7 +202,11 @@ public final class WorkerHarness implements AutoCloseable {
 
     /** Invokes the handler with {@code remainingMillis} left, then deletes the messages it did not report. */
     public SQSBatchResponse invoke(SQSEvent event, long remainingMillis) {
+        int recycled = recycles.get();
         SQSBatchResponse response = handler.handleRequest(event, LambdaEvents.context(remainingMillis));
+        if (recycles.get() > recycled) {
+            return response; // the process would have exited: the invocation failed, the mapping deletes nothing
+        }
         List<String> failed = failedIds(response);
         for (SQSEvent.SQSMessage m : event.getRecords()) {
             if (!failed.contains(m.getMessageId()) && m.getReceiptHandle() != null
@@ -219,9 +268,24 @@ public final class WorkerHarness implements AutoCloseable {
                 .map(S3Object::key).sorted().toList();
     }
 
-    /** The JSON outcome lines the worker wrote. */
+    /** The JSON outcome lines the worker wrote, one per message. */
     public List<String> logLines() {
-        return logBytes.toString(StandardCharsets.UTF_8).lines().toList();
+        return logBytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"msg\":\"message ")).toList();
+    }
+
+    /** The JSON lines the worker wrote once per invocation ("batch"). */
+    public List<String> batchLines() {
+        return logBytes.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("\"msg\":\"batch\"")).toList();
+    }
+
+    /** The attempt record of a source key, or null. */
+    public AttemptRecord attempts(String sourceKey) {
+        try {
+            return AttemptRecord.fromJson(s3.client().getObjectAsBytes(b -> b.bucket(bucket)
+                    .key(layout().attemptKey(sourceKey))).asUtf8String());
+        } catch (NoSuchKeyException e) {
+            return null;
+        }
     }
 
     /** Count of a counter/timer with these tags, 0 when absent. */
