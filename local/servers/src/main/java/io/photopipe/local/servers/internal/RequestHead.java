@@ -11,11 +11,12 @@ import java.util.Locale;
  * they came.
  *
  * @param method        the request method, upper case
+ * @param target        the request target as sent (path and query, still percent-encoded)
  * @param decodedPath   the percent-decoded path without query string
  * @param contentLength the Content-Length, or 0 when absent
  * @param chunked       true for {@code Transfer-Encoding: chunked}
  */
-record RequestHead(String method, String decodedPath, long contentLength, boolean chunked) {
+record RequestHead(String method, String target, String decodedPath, long contentLength, boolean chunked) {
 
     static RequestHead parse(byte[] head) throws IOException {
         String text = new String(head, StandardCharsets.ISO_8859_1);
@@ -43,7 +44,17 @@ record RequestHead(String method, String decodedPath, long contentLength, boolea
                 chunked = true;
             }
         }
-        return new RequestHead(requestLine[0].toUpperCase(Locale.ROOT), decodePath(requestLine[1]), length, chunked);
+        return new RequestHead(requestLine[0].toUpperCase(Locale.ROOT), requestLine[1], decodePath(requestLine[1]),
+                length, chunked);
+    }
+
+    /** {@code head} with its request target replaced (the rest of the head byte for byte). */
+    static byte[] withTarget(byte[] head, String target) {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        int firstSpace = text.indexOf(' ');
+        int secondSpace = text.indexOf(' ', firstSpace + 1);
+        return (text.substring(0, firstSpace + 1) + target + text.substring(secondSpace))
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Path of an origin-form or absolute-form target, without query, percent-decoded as UTF-8 ('+' stays '+'). */
