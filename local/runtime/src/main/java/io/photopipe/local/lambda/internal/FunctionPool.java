@@ -34,6 +34,7 @@ public final class FunctionPool implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
+    private final AtomicLong outOfMemory = new AtomicLong();
     private final AtomicLong coldStarts = new AtomicLong();
     private final DurationWindow init = new DurationWindow();
     private final DurationWindow invoke = new DurationWindow();
@@ -92,6 +93,9 @@ public final class FunctionPool implements AutoCloseable {
         if (o.crashed()) {
             crashes.incrementAndGet();
         }
+        if ("Runtime.OutOfMemory".equals(o.errorType())) {
+            outOfMemory.incrementAndGet();
+        }
         if (o.initDuration() != null) {
             init.add(o.initDuration());
         }
@@ -116,7 +120,7 @@ public final class FunctionPool implements AutoCloseable {
 
     public FunctionStats stats() {
         return new FunctionStats(all.size(), busy.get(), maxEnvironments.get(), invocations.get(), errors.get(),
-                timeouts.get(), crashes.get(), coldStarts.get(), init.snapshot(), invoke.snapshot());
+                timeouts.get(), crashes.get(), outOfMemory.get(), coldStarts.get(), init.snapshot(), invoke.snapshot());
     }
 
     @Override
