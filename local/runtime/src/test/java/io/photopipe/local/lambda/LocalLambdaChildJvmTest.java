@@ -32,6 +32,7 @@ class LocalLambdaChildJvmTest {
         lambda.register(TestFunctions.function("crashy", EchoHandler.class, 30));
         lambda.register(TestFunctions.function("broken", InitFailHandler.class, 5));
         lambda.register(TestFunctions.function("hungry", EchoHandler.class, 256, 30, Map.of()));
+        lambda.register(TestFunctions.function("killed", EchoHandler.class, 30));
     }
 
     @AfterAll
@@ -167,6 +168,20 @@ class LocalLambdaChildJvmTest {
         assertThat(r.errorType()).isEqualTo("java.lang.ExceptionInInitializerError");
         assertThat(body(r).at("/errorMessage").asText()).isEqualTo("Error loading class " + InitFailHandler.class.getName());
         assertThat(lambda.stats().function("broken").environments()).isZero();
+    }
+
+    /** SIGKILLed while idle (as the chaos command does): the next invocation gets a new environment, not an error. */
+    @Test
+    void anIdleEnvironmentKilledFromOutsideIsReplacedNotInvoked() throws Exception {
+        InvokeResult warm = invoke("killed", "{}");
+        assertThat(warm.ok()).as(warm.toString()).isTrue();
+        ProcessHandle env = ProcessHandle.of(body(warm).at("/pid").asLong()).orElseThrow();
+        env.destroyForcibly();
+        env.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        InvokeResult after = invoke("killed", "{}");
+        assertThat(after.ok()).as(after.toString()).isTrue();
+        assertThat(after.coldStart()).isTrue();
+        assertThat(lambda.stats().function("killed").errors()).isZero();
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class FunctionPool implements AutoCloseable {
                     null, Duration.ZERO, false, false, requestId);
         }
         Environment env = idle.pollFirst();
+        while (env != null && !env.usable()) {
+            // died while idle (a crash, a kill, its memory): Lambda never routes an invocation to such an environment
+            retire(env);
+            env = idle.pollFirst();
+        }
         boolean cold = env == null;
         if (cold) {
             env = factory.apply(fn, fn.name() + "-" + envSeq.incrementAndGet());

@@ -86,7 +86,11 @@ public final class ElasticMq {
         // are not daemons and would keep the JVM alive.
         ActorSystem system = null;
         try {
-            system = ActorSystem.create("photopipe-sqs");
+            // We stop the actor system ourselves, in order (see stop()); pekko's own JVM hook would terminate it
+            // under the running stack, and registering that hook late (during a shutdown) only logs a warning.
+            system = ActorSystem.create("photopipe-sqs", com.typesafe.config.ConfigFactory.parseString(
+                    "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off")
+                    .withFallback(com.typesafe.config.ConfigFactory.load()));
             builder = builder.withActorSystem(system);
             if (persistent) {
                 builder = withPersistence(builder, system, persistenceDir);
