@@ -1,6 +1,5 @@
 package io.photopipe.local.servers.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -59,6 +58,12 @@ record RequestHead(String method, String target, String decodedPath, long conten
 
     /** Path of an origin-form or absolute-form target, without query, percent-decoded as UTF-8 ('+' stays '+'). */
     static String decodePath(String target) {
+        String path = rawPath(target);
+        return new String(Percent.decode(path, 0, path.length(), false), StandardCharsets.UTF_8);
+    }
+
+    /** The path of an origin-form or absolute-form target, without its query, still percent-encoded. */
+    static String rawPath(String target) {
         String t = target;
         int scheme = t.indexOf("://");
         if (scheme >= 0) {
@@ -66,24 +71,6 @@ record RequestHead(String method, String target, String decodedPath, long conten
             t = slash < 0 ? "/" : t.substring(slash);
         }
         int q = t.indexOf('?');
-        if (q >= 0) {
-            t = t.substring(0, q);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '%' && i + 2 < t.length()) {
-                int hi = Character.digit(t.charAt(i + 1), 16);
-                int lo = Character.digit(t.charAt(i + 2), 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write(hi * 16 + lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-            out.write(b, 0, b.length);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return q < 0 ? t : t.substring(0, q);
     }
 }

@@ -1,11 +1,5 @@
 package io.photopipe.local.servers.internal;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-
 /**
  * The object keys Amazon S3 itself refuses, checked on the request path before S3Proxy sees it (S3Proxy accepts them
  * all, and its store then failed with a 500 or stored them under another key). Everything not refused here is a key
@@ -49,7 +43,7 @@ final class S3KeyRules {
 
     /** The refusal for a path-style request target ({@code /bucket/key?query}), or null when S3 would accept it. */
     static Refusal check(String target) {
-        String path = pathOf(target);
+        String path = RequestHead.rawPath(target);
         if (!path.startsWith("/")) {
             return null;
         }
@@ -57,9 +51,8 @@ final class S3KeyRules {
         if (slash < 0 || slash == path.length() - 1) {
             return null; // a bucket-level request (or "/bucket/", which is one too)
         }
-        String rawKey = path.substring(slash + 1);
-        byte[] bytes = percentDecode(rawKey);
-        String key = bytes == null ? null : utf8(bytes);
+        byte[] bytes = Percent.decode(path, slash + 1, path.length(), true); // S3Proxy reads '+' as ' ': 1 byte too
+        String key = bytes == null ? null : Percent.utf8(bytes);
         if (key == null) {
             return new Refusal(400, "InvalidURI", "<Message>Couldn't parse the specified URI.</Message><URI>"
                     + xml(path) + "</URI>");
@@ -102,51 +95,6 @@ final class S3KeyRules {
             return target;
         }
         return path.replace("%2F", "/").replace("%2f", "/") + (q < 0 ? "" : target.substring(q));
-    }
-
-    private static String pathOf(String target) {
-        String t = target;
-        int scheme = t.indexOf("://");
-        if (scheme >= 0) {
-            int slash = t.indexOf('/', scheme + 3);
-            t = slash < 0 ? "/" : t.substring(slash);
-        }
-        int q = t.indexOf('?');
-        return q < 0 ? t : t.substring(0, q);
-    }
-
-    /** The bytes a raw path segment stands for (S3Proxy reads {@code +} as a space, one byte either way); null if bad. */
-    private static byte[] percentDecode(String raw) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    return null;
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else if (c > 0xff) {
-                return null;
-            } else {
-                out.write(c); // the head was read as ISO-8859-1: raw UTF-8 bytes come through unchanged
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
-        }
     }
 
     private static String xml(String s) {

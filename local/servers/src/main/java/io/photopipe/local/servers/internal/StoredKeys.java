@@ -1,9 +1,6 @@
 package io.photopipe.local.servers.internal;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,33 +86,34 @@ public final class StoredKeys {
         for (int i = 0; i < parts.length; i++) {
             String part = parts[i];
             boolean last = i == parts.length - 1;
+            int end;
+            boolean slash = false;
             if (part.endsWith(MORE) && !last) {
-                if (!unescape(part, part.length() - MORE.length(), key)) {
-                    return null;
-                }
+                end = part.length() - MORE.length();
             } else if (part.endsWith(DIR) && !last) {
-                if (!unescape(part, part.length() - DIR.length(), key)) {
-                    return null;
-                }
-                key.write('/');
+                end = part.length() - DIR.length();
+                slash = true;
             } else if (last && part.equals(EMPTY_LAST)) {
                 if (i > 0 && !parts[i - 1].endsWith(DIR)) {
                     return null; // "%" after a continuation piece: never made by encode
                 }
+                continue;
             } else if (last) {
-                if (!unescape(part, part.length(), key)) {
-                    return null;
-                }
+                end = part.length();
             } else {
                 return null; // a directory without our suffix: S3Proxy's own, or the old layout
             }
+            byte[] bytes = Percent.decode(part, 0, end, true);
+            if (bytes == null) {
+                return null;
+            }
+            key.writeBytes(bytes);
+            if (slash) {
+                key.write('/');
+            }
         }
-        String decoded;
-        try {
-            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(key.toByteArray()))
-                    .toString();
-        } catch (CharacterCodingException e) {
+        String decoded = Percent.utf8(key.toByteArray());
+        if (decoded == null) {
             return null;
         }
         // Only the one spelling encode makes counts (e.g. not "%41" for "A"), so names and keys pair one to one.
@@ -145,29 +143,5 @@ public final class StoredKeys {
             return String.valueOf((char) c);
         }
         return new String(new char[] {'%', HEX[c >> 4], HEX[c & 0xf]});
-    }
-
-    /** Appends the bytes of {@code part[0, end)} with {@code %XX} undone; false when it holds anything else. */
-    private static boolean unescape(String part, int end, ByteArrayOutputStream out) {
-        for (int i = 0; i < end; i++) {
-            char c = part.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= end) {
-                    return false;
-                }
-                int hi = Character.digit(part.charAt(i + 1), 16);
-                int lo = Character.digit(part.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return false;
-                }
-                out.write(hi * 16 + lo);
-                i += 2;
-            } else if (c < 0x20 || c > 0x7e) {
-                return false;
-            } else {
-                out.write(c);
-            }
-        }
-        return true;
     }
 }
