@@ -46,9 +46,19 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "SIGKILL a worker environment every MIN-MAX, 0 for never (default ${DEFAULT-VALUE})")
     String killEvery;
 
+    @Option(names = "--kill-target", paramLabel = "WHICH", defaultValue = "ANY",
+            description = "which worker environments the SIGKILLs hit: ANY, BUSY (mid-invocation) or IDLE "
+                    + "(default ${DEFAULT-VALUE})")
+    ChaosOptions.KillTarget killTarget;
+
     @Option(names = "--sqs-outage", paramLabel = "DURATION", defaultValue = "20s",
-            description = "SQS down this long at 45%% of the uploads, 0 for none (default ${DEFAULT-VALUE})")
+            description = "SQS down this long, 0 for none (default ${DEFAULT-VALUE})")
     String sqsOutage;
+
+    @Option(names = "--sqs-outage-at", paramLabel = "SHARE", defaultValue = "0.45",
+            description = "the outage begins at this share of the uploads, 0 for before the first (default "
+                    + "${DEFAULT-VALUE})")
+    double sqsOutageAt;
 
     @Option(names = "--sigterm", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "SIGTERM the stack at 25%% of the uploads and restart it (default: on)")
@@ -141,7 +151,8 @@ public final class ChaosCommand implements Callable<Integer> {
         List<Path> dirs = photos.isEmpty() ? List.of(root.resolve("samples/photos")) : photos;
         Path dir = out != null ? out : root.resolve(".photopipe/chaos")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        return new ChaosOptions(objects, seed, s3Faults, min, max, Durations.parse("--sqs-outage", sqsOutage), sigterm,
+        return new ChaosOptions(objects, seed, s3Faults, min, max, killTarget, Durations.parse("--sqs-outage",
+                sqsOutage), sqsOutageAt, sigterm,
                 sigkill, burst, steadyRate, Durations.parse("--storm-tail", stormTail),
                 Durations.parse("--settle-timeout", settleTimeout), Durations.parse("--max-duration", maxDuration),
                 Durations.parse("--poll-interval", pollInterval), dirs, dir, settings, maxConcurrency, tinyPresets);
@@ -150,6 +161,7 @@ public final class ChaosCommand implements Callable<Integer> {
     /** The command line with picocli's conventions: usage errors exit 2, the reasons of refusals in one line. */
     static CommandLine commandLine(ChaosCommand command) {
         CommandLine cli = new CommandLine(command);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof SettingsException) {
                 cmd.getErr().println("photopipe chaos: " + e.getMessage());

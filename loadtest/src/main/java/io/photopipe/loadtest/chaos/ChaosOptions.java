@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param s3Faults       the S3 fault spec of the stack ({@code ""} for none)
  * @param killEveryMin   worker environments are SIGKILLed every [min, max]; null for never
  * @param killEveryMax   see killEveryMin
- * @param sqsOutage      how long SQS is down (once, at 45 % of the uploads); zero for no outage
+ * @param killTarget     which environments may be SIGKILLed: any, only busy ones (mid-invocation), only idle ones
+ * @param sqsOutage      how long SQS is down (once, at {@code outageAt} of the uploads); zero for no outage
+ * @param outageAt       the share of the uploads at which the outage begins (0: before the first)
  * @param sigterm        SIGTERM the stack (at 25 % of the uploads) and restart it on the same data
  * @param sigkill        SIGKILL the stack (at 75 %, during the burst) and restart it on the same data
  * @param burstFraction  the last share of the library uploaded at once (16 at a time), after a steady phase
@@ -29,9 +31,12 @@ import java.util.Objects;
  * @param tinyPresets    one small rendition instead of the settings' presets (fast smoke runs)
  */
 record ChaosOptions(int objects, long seed, String s3Faults, Duration killEveryMin, Duration killEveryMax,
-                    Duration sqsOutage, boolean sigterm, boolean sigkill, double burstFraction, double steadyRate,
+                    KillTarget killTarget, Duration sqsOutage, double outageAt, boolean sigterm, boolean sigkill, double burstFraction, double steadyRate,
                     Duration stormTail, Duration settleTimeout, Duration maxDuration, Duration pollInterval,
                     List<Path> photoDirs, Path out, Path settingsFile, Integer maxConcurrency, boolean tinyPresets) {
+
+    /** Which worker environments a SIGKILL may hit. */
+    enum KillTarget { ANY, BUSY, IDLE }
 
     /** The fault mix of issue 10's report. */
     static final String HARSH = "slowdown=0.1,error=0.05,drop=0.02,latency=300ms@0.1";
@@ -47,6 +52,8 @@ record ChaosOptions(int objects, long seed, String s3Faults, Duration killEveryM
         require(sqsOutage != null && !sqsOutage.isNegative() && sqsOutage.toSeconds() <= 3600, "--sqs-outage",
                 sqsOutage + " must be from 0 (none) to 1h");
         require(burstFraction >= 0 && burstFraction <= 1, "--burst", burstFraction + " must be from 0 to 1");
+        require(outageAt >= 0 && outageAt <= 1, "--sqs-outage-at", outageAt + " must be from 0 to 1");
+        killTarget = killTarget == null ? KillTarget.ANY : killTarget;
         require(steadyRate > 0 && steadyRate <= 1000, "--steady-rate", steadyRate + " must be from 0 to 1000 /s");
         require(maxDuration != null && maxDuration.toSeconds() >= 10, "--max-duration", maxDuration
                 + " must be at least 10s");

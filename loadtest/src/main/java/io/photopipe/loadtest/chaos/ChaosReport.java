@@ -81,7 +81,8 @@ final class ChaosReport {
         opts.put("objects", o.objects()).put("seed", o.seed()).put("s3Faults", o.s3Faults())
                 .put("killEvery", o.killEveryMin() == null ? "never" : Durations.format(o.killEveryMin()) + "-"
                         + Durations.format(o.killEveryMax()))
-                .put("sqsOutage", Durations.format(o.sqsOutage())).put("sigterm", o.sigterm())
+                .put("killTarget", o.killTarget().name()).put("sqsOutage", Durations.format(o.sqsOutage()))
+                .put("sqsOutageAt", o.outageAt()).put("sigterm", o.sigterm())
                 .put("sigkill", o.sigkill()).put("burst", o.burstFraction()).put("steadyRate", o.steadyRate())
                 .put("workerMemoryMb", settings.worker().memoryMb()).put("maxConcurrency",
                         settings.worker().maxConcurrency()).put("presets", settings.renditions().size());
@@ -164,6 +165,12 @@ final class ChaosReport {
                 .append(o.killEveryMin() == null ? "0" : o.killEveryMin().toSeconds() + "s-"
                         + o.killEveryMax().toSeconds() + "s")
                 .append(" --sqs-outage ").append(o.sqsOutage().toSeconds()).append('s');
+        if (o.killTarget() != ChaosOptions.KillTarget.ANY) {
+            c.append(" --kill-target ").append(o.killTarget());
+        }
+        if (o.outageAt() != 0.45) {
+            c.append(" --sqs-outage-at ").append(o.outageAt());
+        }
         if (!o.sigterm()) {
             c.append(" --no-sigterm");
         }
@@ -212,7 +219,8 @@ final class ChaosReport {
         table(b, "By kind of object", List.of("kind", "READY", "FAILED", "LOST"), kinds);
         if (lost > 0) {
             List<List<String>> lostRows = ledger.entries().stream().filter(e -> e.state().equals("LOST")).limit(200)
-                    .map(e -> List.of(e.key(), e.kind(), e.reason(), e.detail() == null ? "" : e.detail())).toList();
+                    .map(e -> List.of(abbreviate(e.key()), e.kind(), e.reason(), e.detail() == null ? "" : e.detail()))
+                    .toList();
             table(b, "LOST objects (first 200)", List.of("key", "kind", "missing", "detail"), lostRows);
         }
 
@@ -304,6 +312,12 @@ final class ChaosReport {
             pts.add(new double[] {bin * BIN_SECONDS + BIN_SECONDS / 2.0, counts.getOrDefault(bin, 0)});
         }
         return pts;
+    }
+
+    /** A key shortened for a table cell (the whole key is in chaos.json). */
+    private static String abbreviate(String key) {
+        return key.length() <= 120 ? key : key.substring(0, 70) + " ... " + key.substring(key.length() - 40)
+                + " (" + key.getBytes(StandardCharsets.UTF_8).length + " bytes)";
     }
 
     private static List<List<String>> rows(Map<String, ? extends Number> m) {

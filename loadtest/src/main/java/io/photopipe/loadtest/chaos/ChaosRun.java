@@ -35,10 +35,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * One chaos run: the library through a local stack in a child JVM under faults, then the settling and the ledger.
  *
  * <p>The plan, by share of the library uploaded (so it scales with {@code --objects} and the machine): uploads run
- * steadily at {@code --steady-rate}; worker environments are SIGKILLed every {@code --kill-every} from the start
- * until {@code --storm-tail} after the last upload; at 25 % the stack gets SIGTERM and is restarted on the same data
- * directory and ports; at 45 % SQS goes down for {@code --sqs-outage} (and a third into it one worker environment
- * is SIGKILLed); from {@code 1 - --burst} the rest is uploaded
+ * steadily at {@code --steady-rate}; worker environments ({@code --kill-target}) are SIGKILLed every
+ * {@code --kill-every} from the start until {@code --storm-tail} after the last upload; at 25 % the stack gets
+ * SIGTERM and is restarted on the same data directory and ports; at {@code --sqs-outage-at} (45 %) SQS goes down for
+ * {@code --sqs-outage} (and a third into it one worker environment is SIGKILLed); from {@code 1 - --burst} the rest
+ * is uploaded
  * at once, 16 at a time; at 75 % the stack gets SIGKILL (with its environments, as a crash would) and is restarted.
  * S3 faults ({@code --s3-faults}) apply throughout, to the uploads and the ledger's reads too (they retry). Uploads
  * that meet a stopped stack retry until it is back; only objects S3 acknowledged are in the ledger.
@@ -191,7 +192,7 @@ final class ChaosRun {
     // ---- faults -------------------------------------------------------------------------------------------------
 
     private void faults(int total) {
-        double[] milestones = {0.25, 0.45, 0.75};
+        double[] milestones = {0.25, o.outageAt(), 0.75};
         boolean[] done = new boolean[3];
         long nextKill = o.killEveryMin() == null ? Long.MAX_VALUE : System.nanoTime() + killGap();
         Instant uploadsEnded = null;
@@ -201,18 +202,18 @@ final class ChaosRun {
             // a library uploaded before a milestone (a tiny one) gets the rest of the plan at once
             double share = uploadsDone.get() ? 1.0 : acknowledged.get() / (double) total;
             try {
-                if (!done[0] && share >= milestones[0]) {
+                if (!done[1] && share >= milestones[1]) {
+                    done[1] = true;
+                    if (!o.sqsOutage().isZero()) {
+                        timeline.event("sqs-outage", "SQS down for " + Durations.format(o.sqsOutage()));
+                        stack.control("POST", "/sqs/outage?seconds=" + o.sqsOutage().toSeconds());
+                        sqsBack = Instant.now().plus(o.sqsOutage());
+                        outageKill = Instant.now().plus(o.sqsOutage().dividedBy(3));
+                    }
+                } else if (!done[0] && share >= milestones[0]) {
                     done[0] = true;
                     if (o.sigterm()) {
                         restart("sigterm", false);
-                    }
-                } else if (!done[1] && share >= milestones[1]) {
-                    done[1] = true;
-                    if (!o.sqsOutage().isZero()) {
-                        stack.control("POST", "/sqs/outage?seconds=" + o.sqsOutage().toSeconds());
-                        timeline.event("sqs-outage", "SQS down for " + Durations.format(o.sqsOutage()));
-                        sqsBack = Instant.now().plus(o.sqsOutage());
-                        outageKill = Instant.now().plus(o.sqsOutage().dividedBy(3));
                     }
                 } else if (!done[2] && share >= milestones[2]) {
                     done[2] = true;
@@ -253,16 +254,38 @@ final class ChaosRun {
         return TimeUnit.MILLISECONDS.toNanos(min + (max == min ? 0 : (long) (random.nextDouble() * (max - min))));
     }
 
+    /** SIGKILLs a worker environment the stack reports ({@code GET /environments}) of the kind asked for. */
     private void killOneEnvironment() {
-        List<ProcessHandle> envs = stack.workerEnvironments();
-        if (envs.isEmpty()) {
-            timeline.event("env-kill-skipped", "no worker environment running");
+        List<JsonNode> candidates = new ArrayList<>();
+        int running = 0;
+        try {
+            for (JsonNode e : JSON.readTree(stack.control("GET", "/environments"))) {
+                running++;
+                boolean busy = e.path("busy").asBoolean();
+                if (o.killTarget() == ChaosOptions.KillTarget.ANY || busy == (o.killTarget()
+                        == ChaosOptions.KillTarget.BUSY)) {
+                    candidates.add(e);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (candidates.isEmpty()) {
+            timeline.event("env-kill-skipped", "no " + o.killTarget().name().toLowerCase(java.util.Locale.ROOT)
+                    + " worker environment (" + running + " running)");
             return;
         }
-        ProcessHandle victim = envs.get(random.nextInt(envs.size()));
-        victim.destroyForcibly();
-        timeline.event("env-kill", "SIGKILL worker environment pid " + victim.pid() + " (" + envs.size()
-                + " running)");
+        JsonNode victim = candidates.get(random.nextInt(candidates.size()));
+        // only a child of the stack: a pid the stack reported may have been reused by then
+        ProcessHandle p = ProcessHandle.of(victim.path("pid").asLong()).filter(h -> h.parent()
+                .map(parent -> parent.pid() == stack.pid()).orElse(false)).orElse(null);
+        if (p == null) {
+            timeline.event("env-kill-skipped", victim.path("id").asText() + " is gone already");
+            return;
+        }
+        p.destroyForcibly();
+        timeline.event("env-kill", "SIGKILL " + victim.path("id").asText() + " (pid " + p.pid() + ", "
+                + (victim.path("busy").asBoolean() ? "busy" : "idle") + "; " + running + " running)");
     }
 
     private void restart(String how, boolean kill) {

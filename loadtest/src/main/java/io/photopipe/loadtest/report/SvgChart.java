@@ -26,6 +26,7 @@ public final class SvgChart {
     private static final int RIGHT = 16;
     private static final int TOP = 30;
     private static final int BOTTOM = 34;
+    private static final int MARKER_ROWS = 6;
 
     /** A moment to mark: a labelled dashed line across the plot, or (label null) a short tick on the x axis. */
     public record Marker(double x, String label, String colour) {
@@ -124,7 +125,8 @@ public final class SvgChart {
                     18, Html.esc(s.name)));
             legendX += 30 + s.name.length() * 7;
         }
-        int labelRow = 0;
+        double[] rowEnds = new double[MARKER_ROWS]; // where the last label of each row ends, so none overlaps
+        java.util.Arrays.fill(rowEnds, Double.NEGATIVE_INFINITY);
         for (Marker m : markers) {
             if (m.x() < 0 || m.x() > maxX) {
                 continue;
@@ -137,9 +139,14 @@ public final class SvgChart {
                 sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" "
                         + "stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>", px, px, TOP, TOP + plotH,
                         m.colour()));
-                // labels on three staggered rows so neighbours do not overwrite each other
+                // the first row with room (labels are ~5.5 px a char at 10 px); the last row takes what is left
+                int row = 0;
+                while (row < MARKER_ROWS - 1 && rowEnds[row] > px) {
+                    row++;
+                }
+                rowEnds[row] = px + 4 + m.label().length() * 5.5;
                 sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"mk\" fill=\"%s\">%s</text>",
-                        px + 2, TOP + 10 + 10 * (labelRow++ % 3), m.colour(), Html.esc(m.label())));
+                        px + 2, TOP + 10 + 10 * row, m.colour(), Html.esc(m.label())));
             }
         }
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>",

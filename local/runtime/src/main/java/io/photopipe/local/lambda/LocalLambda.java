@@ -85,6 +85,12 @@ public final class LocalLambda implements Invoker, AutoCloseable {
         return pool.invoke(payload == null ? new byte[0] : payload);
     }
 
+    /** The environments of a function now (none for an unknown function). */
+    public List<EnvironmentInfo> environments(String functionName) {
+        FunctionPool pool = functions.get(functionName);
+        return pool == null ? List.of() : pool.environments();
+    }
+
     /** A snapshot of every function's environments and invocations. */
     public LambdaStats stats() {
         return new LambdaStats(functions.entrySet().stream()

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /health                 {"pid":..,"s3":"http://..","sqs":"http://..","sqsUp":true}
  * GET  /metrics                the stack's metrics as JSON (queue figures -1 while SQS is down)
+ * GET  /environments           the worker's execution environments: [{"id":..,"pid":..,"busy":true}, ...]
  * POST /sqs/stop               SQS outage begins: the port closes; the store keeps every acknowledged change
  * POST /sqs/start              SQS comes back on the same port with the same queues and messages
  * POST /sqs/outage?seconds=N   stop now, start again after N seconds (answers at once)
@@ -92,6 +93,7 @@ public final class ControlServer implements AutoCloseable {
             switch (method + " " + path) {
                 case "GET /health" -> reply(ex, 200, health());
                 case "GET /metrics" -> reply(ex, 200, metrics(stack.metrics()));
+                case "GET /environments" -> reply(ex, 200, stack.lambda().environments(LocalStack.WORKER_FUNCTION));
                 case "POST /sqs/stop" -> {
                     stack.stopSqs();
                     reply(ex, 200, health());
@@ -102,7 +104,7 @@ public final class ControlServer implements AutoCloseable {
                 }
                 case "POST /sqs/outage" -> outage(ex);
                 default -> reply(ex, 404, error("unknown " + method + " " + path + "; try GET /health, GET /metrics, "
-                        + "POST /sqs/stop, POST /sqs/start, POST /sqs/outage?seconds=N"));
+                        + "GET /environments, POST /sqs/stop, POST /sqs/start, POST /sqs/outage?seconds=N"));
             }
         } catch (RuntimeException e) {
             LOG.warn("control request {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);

@@ -169,14 +169,6 @@ public final class StackProcess implements AutoCloseable {
         }
     }
 
-    /** The worker's execution environments running now (child JVMs of the stack running the worker handler). */
-    public List<ProcessHandle> workerEnvironments() {
-        return process.toHandle().children()
-                .filter(c -> c.info().arguments().map(a -> List.of(a).contains(LocalStack.WORKER_HANDLER))
-                        .orElse(false))
-                .toList();
-    }
-
     /** SIGTERM: the stack stops in order (as on Ctrl-C). */
     public void terminate() {
         process.destroy();

@@ -142,6 +142,11 @@ public final class ChildJvmEnvironment implements Environment {
     }
 
     @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
     public boolean usable() {
         return usable && process.isAlive();
     }

@@ -123,6 +123,13 @@ public final class FunctionPool implements AutoCloseable {
         return reaped;
     }
 
+    /** Its environments now: id, process and whether each runs an invocation. */
+    public List<io.photopipe.local.lambda.EnvironmentInfo> environments() {
+        Set<Environment> idleNow = Set.copyOf(idle);
+        return all.stream().map(e -> new io.photopipe.local.lambda.EnvironmentInfo(e.id(), e.pid(),
+                !idleNow.contains(e))).toList();
+    }
+
     public FunctionStats stats() {
         return new FunctionStats(all.size(), busy.get(), maxEnvironments.get(), invocations.get(), errors.get(),
                 timeouts.get(), crashes.get(), outOfMemory.get(), coldStarts.get(), init.snapshot(), invoke.snapshot());
