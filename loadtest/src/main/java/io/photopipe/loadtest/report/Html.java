@@ -1,11 +1,12 @@
 package io.photopipe.loadtest.report;
 
-/** HTML escaping. */
-final class Html {
+/** HTML escaping (for the reports of this module). */
+public final class Html {
     private Html() {
     }
 
-    static String esc(String s) {
+    /** {@code s} with {@code < > & " '} escaped; "" for null. */
+    public static String esc(String s) {
         if (s == null) {
             return "";
         }

@@ -354,7 +354,8 @@ public final class ScalingReport {
         return Html.esc(String.format(Locale.ROOT, usd >= 100 ? "$%,.0f" : "$%,.2f", usd));
     }
 
-    private static final String CSS = """
+    /** The reports' stylesheet (also the chaos report's). */
+    public static final String CSS = """
             body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:24px auto;max-width:920px;
             color:#111827;padding:0 12px}h1{font-size:24px;margin-bottom:4px}h2{margin-top:32px;border-bottom:1px solid
             #e5e7eb;padding-bottom:4px}code{background:#f3f4f6;padding:1px 4px;border-radius:3px}
@@ -367,6 +368,6 @@ public final class ScalingReport {
             .card .l{color:#6b7280;font-size:12px}svg.chart{width:100%;height:auto;margin:8px 0}
             .ct{font-weight:600;font-size:13px}.grid{stroke:#eef0f3}.axis{stroke:#9ca3af}
             .yl{font-size:11px;fill:#6b7280;text-anchor:end}.xl{font-size:11px;fill:#6b7280;text-anchor:middle}
-            .lg{font-size:11px;fill:#374151}
+            .lg{font-size:11px;fill:#374151}.mk{font-size:10px}
             """;
 }

@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /**
  * A small line chart as inline SVG (no scripts, no external resources): several series over a shared x axis in
- * seconds, nice y ticks, a legend.
+ * seconds, nice y ticks, a legend, and optional markers (a vertical line at a moment, labelled or a plain tick).
  */
 public final class SvgChart {
     /** A named line; points are {x, y} pairs, NaN y breaks the line. */
@@ -26,10 +26,16 @@ public final class SvgChart {
     private static final int RIGHT = 16;
     private static final int TOP = 30;
     private static final int BOTTOM = 34;
+    private static final int MARKER_ROWS = 6;
+
+    /** A moment to mark: a labelled dashed line across the plot, or (label null) a short tick on the x axis. */
+    public record Marker(double x, String label, String colour) {
+    }
 
     private final String title;
     private final String yUnit;
     private final List<Series> series = new ArrayList<>();
+    private final List<Marker> markers = new ArrayList<>();
     private double xMax = Double.NaN;
 
     public SvgChart(String title, String yUnit) {
@@ -39,6 +45,12 @@ public final class SvgChart {
 
     public SvgChart add(Series s) {
         series.add(s);
+        return this;
+    }
+
+    /** Adds a marker. */
+    public SvgChart marker(Marker m) {
+        markers.add(m);
         return this;
     }
 
@@ -112,6 +124,30 @@ public final class SvgChart {
             sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" class=\"lg\">%s</text>", legendX + 16,
                     18, Html.esc(s.name)));
             legendX += 30 + s.name.length() * 7;
+        }
+        double[] rowEnds = new double[MARKER_ROWS]; // where the last label of each row ends, so none overlaps
+        java.util.Arrays.fill(rowEnds, Double.NEGATIVE_INFINITY);
+        for (Marker m : markers) {
+            if (m.x() < 0 || m.x() > maxX) {
+                continue;
+            }
+            double px = LEFT + m.x() / maxX * plotW;
+            if (m.label() == null) {
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" "
+                        + "stroke=\"%s\" stroke-width=\"1.5\"/>", px, px, TOP + plotH - 6, TOP + plotH + 3, m.colour()));
+            } else {
+                sb.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%.1f\" "
+                        + "stroke=\"%s\" stroke-width=\"1\" stroke-dasharray=\"3 3\"/>", px, px, TOP, TOP + plotH,
+                        m.colour()));
+                // the first row with room (labels are ~5.5 px a char at 10 px); the last row takes what is left
+                int row = 0;
+                while (row < MARKER_ROWS - 1 && rowEnds[row] > px) {
+                    row++;
+                }
+                rowEnds[row] = px + 4 + m.label().length() * 5.5;
+                sb.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" class=\"mk\" fill=\"%s\">%s</text>",
+                        px + 2, TOP + 10 + 10 * row, m.colour(), Html.esc(m.label())));
+            }
         }
         sb.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" class=\"axis\"/>",
                 LEFT, W - RIGHT, TOP + plotH, TOP + plotH));

@@ -20,8 +20,13 @@ public final class TestFunctions {
     }
 
     public static FunctionConfig function(String name, Class<?> handler, int timeoutSeconds, Map<String, String> env) {
-        return new FunctionConfig(name, testClasses(), handler.getName() + "::handleRequest", 256, timeoutSeconds, env,
-                List.of(jarOf("aws-lambda-java-events"), jarOf("joda-time")));
+        return function(name, handler, 256, timeoutSeconds, env);
+    }
+
+    public static FunctionConfig function(String name, Class<?> handler, int memoryMb, int timeoutSeconds,
+                                          Map<String, String> env) {
+        return new FunctionConfig(name, testClasses(), handler.getName() + "::handleRequest", memoryMb, timeoutSeconds,
+                env, List.of(jarOf("aws-lambda-java-events"), jarOf("joda-time")));
     }
 
     public static Path testClasses() {

@@ -113,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            stack.close(Duration.ofSeconds(2));
+            stack.close();
         }
     }
 

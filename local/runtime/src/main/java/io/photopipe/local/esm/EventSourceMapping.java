@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -49,6 +50,13 @@ public final class EventSourceMapping implements AutoCloseable {
     /** Lambda long-polls SQS (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html). */
     private static final int LONG_POLL_SECONDS = 20;
     private static final int DELETE_ATTEMPTS = 4;
+    /**
+     * How long deletes are retried while SQS cannot be reached at all (an outage), rather than given up after
+     * {@link #DELETE_ATTEMPTS}: a batch that succeeded is not redelivered because SQS was down for a few seconds.
+     */
+    private static final Duration DELETE_PATIENCE = Duration.ofSeconds(30);
+    /** On close, how long a receive in flight may still finish (and hand back what it got) before it is cut. */
+    private static final Duration RECEIVE_GRACE = Duration.ofSeconds(2);
 
     private final SqsClient sqs;
     private final Invoker invoker;
@@ -71,6 +79,8 @@ public final class EventSourceMapping implements AutoCloseable {
     private final AtomicLong capSplits = new AtomicLong();
     private final AtomicLong deleteFailures = new AtomicLong();
     private final AtomicInteger pollerSeq = new AtomicInteger();
+    /** Set while receives fail (SQS unreachable): the failure is logged once, and its end. */
+    private final java.util.concurrent.atomic.AtomicBoolean receiveFailing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean running = true;
 
     private EventSourceMapping(SqsClient sqs, Invoker invoker, EsmConfig config) {
@@ -111,13 +121,19 @@ public final class EventSourceMapping implements AutoCloseable {
     }
 
     /**
-     * Stops polling: pollers waiting on the queue stop at once (what they had gathered comes back after the
-     * visibility timeout); invocations running finish and their batches are completed.
+     * Stops polling: invocations running finish and their batches are completed; receives in flight get
+     * {@link #RECEIVE_GRACE} to return, and what a poller received but did not invoke is made visible again at once
+     * (ChangeMessageVisibility 0), so a restart of the local stack does not wait a visibility timeout for it. A
+     * receive still waiting after the grace (an empty long poll) is cut.
      */
     @Override
     public void close() {
         running = false;
         scaler.shutdownNow();
+        long graceEnd = System.nanoTime() + RECEIVE_GRACE.toNanos();
+        while (!receiving.isEmpty() && System.nanoTime() < graceEnd) {
+            pause(Duration.ofMillis(20));
+        }
         receiving.forEach(Thread::interrupt);
         for (Thread t : List.copyOf(pollerThreads)) {
             try {
@@ -181,7 +197,9 @@ public final class EventSourceMapping implements AutoCloseable {
                 List<Item> batch = new ArrayList<>();
                 boolean split = gather(batch, carry);
                 if (!running) {
-                    return; // what was gathered comes back after the visibility timeout
+                    batch.addAll(carry);
+                    release(batch.stream().map(Item::message).toList());
+                    return;
                 }
                 if (split) {
                     capSplits.incrementAndGet();
@@ -295,12 +313,18 @@ public final class EventSourceMapping implements AutoCloseable {
                     .maxNumberOfMessages(max).waitTimeSeconds(waitSeconds)
                     .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
                     .messageAttributeNames("All"));
+            if (receiveFailing.compareAndSet(true, false)) {
+                LOG.warn("{}: ReceiveMessage works again", config.functionName());
+            }
             return r.messages();
         } catch (AbortedException e) {
             return null;
         } catch (SdkException e) {
             if (running) {
-                LOG.warn("{}: ReceiveMessage failed ({}); retrying", config.functionName(), e.getMessage());
+                if (receiveFailing.compareAndSet(false, true)) {
+                    LOG.warn("{}: ReceiveMessage failed ({}); retrying every second", config.functionName(),
+                            e.getMessage());
+                }
                 pause(Duration.ofSeconds(1));
             }
             return null;
@@ -354,6 +378,24 @@ public final class EventSourceMapping implements AutoCloseable {
         delete(done, false);
     }
 
+    /** Makes received messages visible again now (best effort: if it fails they return after the visibility timeout). */
+    private void release(List<Message> messages) {
+        for (int from = 0; from < messages.size(); from += 10) {
+            List<Message> chunk = messages.subList(from, Math.min(messages.size(), from + 10));
+            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+            for (int i = 0; i < chunk.size(); i++) {
+                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
+                        .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(0).build());
+            }
+            try {
+                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(config.queueUrl()).entries(entries));
+                returned.addAndGet(chunk.size());
+            } catch (SdkException e) {
+                LOG.debug("handing back {} message(s) on close failed: {}", chunk.size(), e.toString());
+            }
+        }
+    }
+
     /** DeleteMessageBatch in chunks of 10, retrying entries that failed; what still fails comes back (at least once). */
     private void delete(List<Message> messages, boolean filteredOut) {
         for (int from = 0; from < messages.size(); from += 10) {
@@ -363,8 +405,10 @@ public final class EventSourceMapping implements AutoCloseable {
                 entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
                         .receiptHandle(chunk.get(i).receiptHandle()).build());
             }
+            long patienceEnd = System.nanoTime() + DELETE_PATIENCE.toNanos();
             for (int attempt = 1; !entries.isEmpty(); attempt++) {
                 List<DeleteMessageBatchRequestEntry> todo = entries;
+                boolean unreachable = false;
                 try {
                     DeleteMessageBatchResponse r = sqs.deleteMessageBatch(b -> b.queueUrl(config.queueUrl()).entries(todo));
                     if (!filteredOut) {
@@ -376,18 +420,22 @@ public final class EventSourceMapping implements AutoCloseable {
                     if (!r.failed().isEmpty()) {
                         LOG.debug("DeleteMessageBatch: {} failed: {}", r.failed().size(), r.failed());
                     }
+                } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+                    unreachable = true; // no answer at all: SQS is down or restarting
+                    LOG.debug("DeleteMessageBatch failed: {}", e.toString());
                 } catch (SdkException e) {
                     LOG.debug("DeleteMessageBatch failed: {}", e.toString());
                 }
                 if (!entries.isEmpty()) {
-                    if (attempt >= DELETE_ATTEMPTS) {
+                    boolean keepTrying = unreachable && running && System.nanoTime() < patienceEnd;
+                    if (attempt >= DELETE_ATTEMPTS && !keepTrying) {
                         deleteFailures.addAndGet(entries.size());
                         returned.addAndGet(entries.size());
                         LOG.warn("{}: {} message(s) could not be deleted; they will be delivered again",
                                 config.functionName(), entries.size());
                         break;
                     }
-                    pause(Duration.ofMillis(100L << attempt));
+                    pause(Duration.ofMillis(100L << Math.min(attempt, 4)));
                 }
             }
         }

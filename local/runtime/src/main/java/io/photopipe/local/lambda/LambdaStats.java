@@ -29,14 +29,16 @@ public record LambdaStats(Map<String, FunctionStats> functions) {
      * @param errors            of which ended with a function error (including timeouts and crashes)
      * @param timeouts          of which were killed by the timeout
      * @param crashes           environments whose process exited on its own (and were replaced)
+     * @param outOfMemory       of which were killed for using more than the function's memory
      * @param coldStarts        environments created (an Init phase each)
      * @param init              Init phase durations
      * @param invoke            Invoke phase durations
      */
     public record FunctionStats(int environments, int busy, int maxEnvironments, long invocations, long errors,
-                                long timeouts, long crashes, long coldStarts, Percentiles init, Percentiles invoke) {
+                                long timeouts, long crashes, long outOfMemory, long coldStarts, Percentiles init,
+                                Percentiles invoke) {
         public static final FunctionStats EMPTY =
-                new FunctionStats(0, 0, 0, 0, 0, 0, 0, 0, Percentiles.EMPTY, Percentiles.EMPTY);
+                new FunctionStats(0, 0, 0, 0, 0, 0, 0, 0, 0, Percentiles.EMPTY, Percentiles.EMPTY);
 
         /** Environments alive and waiting for work. */
         public int idle() {

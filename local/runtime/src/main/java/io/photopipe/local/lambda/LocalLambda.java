@@ -85,6 +85,12 @@ public final class LocalLambda implements Invoker, AutoCloseable {
         return pool.invoke(payload == null ? new byte[0] : payload);
     }
 
+    /** The environments of a function now (none for an unknown function). */
+    public List<EnvironmentInfo> environments(String functionName) {
+        FunctionPool pool = functions.get(functionName);
+        return pool == null ? List.of() : pool.environments();
+    }
+
     /** A snapshot of every function's environments and invocations. */
     public LambdaStats stats() {
         return new LambdaStats(functions.entrySet().stream()
@@ -94,12 +100,21 @@ public final class LocalLambda implements Invoker, AutoCloseable {
     /** Stops every environment (their processes are destroyed) and the Runtime API servers. */
     @Override
     public void close() {
+        leaveShutdownToOwner();
+        stopAll();
+    }
+
+    /**
+     * Removes this service's own shutdown hook, for an owner that stops it in order on exit (the local stack stops
+     * the event source mapping first, so no invocation is cut by a hook racing its own).
+     */
+    public LocalLambda leaveShutdownToOwner() {
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException e) {
-            // the JVM is shutting down: the hook is running or will run
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is shutting down (the hook is running or will run), or it was removed already
         }
-        stopAll();
+        return this;
     }
 
     private void stopAll() {

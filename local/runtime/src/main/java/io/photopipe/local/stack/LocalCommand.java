@@ -57,6 +57,11 @@ public final class LocalCommand implements Callable<Integer> {
     @Option(names = "--no-worker", description = "do not consume the upload queue (messages stay queued)")
     boolean noWorker;
 
+    @Option(names = "--control-port", paramLabel = "PORT", defaultValue = "-1",
+            description = "serve the control endpoint (SQS outage switch, health, metrics) on 127.0.0.1:PORT, 0 for a "
+                    + "free port; its URL and token go to local.env (default: off)")
+    int controlPort;
+
     @Option(names = "--metrics-every", paramLabel = "SECONDS", defaultValue = "2",
             description = "metrics refresh interval (default: ${DEFAULT-VALUE})")
     int metricsEvery;
@@ -73,7 +78,7 @@ public final class LocalCommand implements Callable<Integer> {
         }
         options = new LocalOptions(root, options.dataDir(), host, s3Port, sqsPort, apiPort,
                 inProcess ? LambdaOptions.Mode.IN_PROCESS : LambdaOptions.Mode.CHILD_JVM, null, null, s3Faults,
-                !noWorker, options.envFile());
+                !noWorker, options.envFile(), controlPort);
 
         LocalStack stack;
         try {
@@ -89,7 +94,8 @@ public final class LocalCommand implements Callable<Integer> {
             out.println();
             out.println("stopping (objects, queued messages and pending notifications stay in "
                     + stack.options().dataDir() + ")");
-            stack.close(Duration.ofSeconds(2));
+            stack.close(); // in order: the ESM and the environments, the notifications, then SQS and its store
+            out.println("stopped");
             stopped.countDown();
         }, "photopipe-local-shutdown"));
 

@@ -21,10 +21,12 @@ import java.util.Objects;
  * @param s3Faults     a fault spec for the S3 server ({@code S3Faults.parse}), "" for none
  * @param runWorker    whether the event source mapping consumes the queue (false: messages stay queued)
  * @param envFile      where to write the {@code local.env} file, or null for none
+ * @param controlPort  the control endpoint on 127.0.0.1 ({@link ControlServer}: SQS outage, health, metrics); 0 for a
+ *                     free port, -1 (the default) for none
  */
 public record LocalOptions(Path projectRoot, Path dataDir, String host, int s3Port, int sqsPort, int apiPort,
                            LambdaOptions.Mode functionMode, Path workerJar, Path apiJar, String s3Faults,
-                           boolean runWorker, Path envFile) {
+                           boolean runWorker, Path envFile, int controlPort) {
 
     public static final int DEFAULT_S3_PORT = 9000;
     public static final int DEFAULT_SQS_PORT = 9324;
@@ -43,6 +45,17 @@ public record LocalOptions(Path projectRoot, Path dataDir, String host, int s3Po
         workerJar = workerJar == null ? projectRoot.resolve(WORKER_JAR) : workerJar;
         apiJar = apiJar == null ? projectRoot.resolve(API_JAR) : apiJar;
         s3Faults = s3Faults == null ? "" : s3Faults;
+        if (controlPort != -1) {
+            requirePort("controlPort", controlPort);
+        }
+    }
+
+    /** The same options without a control endpoint (the shape before there was one). */
+    public LocalOptions(Path projectRoot, Path dataDir, String host, int s3Port, int sqsPort, int apiPort,
+                        LambdaOptions.Mode functionMode, Path workerJar, Path apiJar, String s3Faults,
+                        boolean runWorker, Path envFile) {
+        this(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar, apiJar, s3Faults,
+                runWorker, envFile, -1);
     }
 
     private static void requirePort(String name, int port) {
@@ -55,48 +68,54 @@ public record LocalOptions(Path projectRoot, Path dataDir, String host, int s3Po
     public static LocalOptions defaults(Path projectRoot) {
         Path data = projectRoot.resolve(".photopipe");
         return new LocalOptions(projectRoot, data, "127.0.0.1", DEFAULT_S3_PORT, DEFAULT_SQS_PORT, DEFAULT_API_PORT,
-                LambdaOptions.Mode.CHILD_JVM, null, null, "", true, data.resolve("local.env"));
+                LambdaOptions.Mode.CHILD_JVM, null, null, "", true, data.resolve("local.env"), -1);
     }
 
     /** Free ports, the given data directory, no env file: for tests and the demo, beside a running stack. */
     public static LocalOptions ephemeral(Path projectRoot, Path dataDir) {
         return new LocalOptions(projectRoot, dataDir, "127.0.0.1", 0, 0, 0, LambdaOptions.Mode.CHILD_JVM, null,
-                null, "", true, null);
+                null, "", true, null, -1);
     }
 
     public LocalOptions withDataDir(Path dir) {
         return new LocalOptions(projectRoot, dir, host, s3Port, sqsPort, apiPort, functionMode, workerJar, apiJar,
-                s3Faults, runWorker, envFile);
+                s3Faults, runWorker, envFile, controlPort);
     }
 
     public LocalOptions withPorts(int s3, int sqs, int api) {
         return new LocalOptions(projectRoot, dataDir, host, s3, sqs, api, functionMode, workerJar, apiJar,
-                s3Faults, runWorker, envFile);
+                s3Faults, runWorker, envFile, controlPort);
     }
 
     public LocalOptions withFunctionMode(LambdaOptions.Mode mode) {
         return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, mode, workerJar, apiJar,
-                s3Faults, runWorker, envFile);
+                s3Faults, runWorker, envFile, controlPort);
     }
 
     public LocalOptions withS3Faults(String spec) {
         return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar,
-                apiJar, spec, runWorker, envFile);
+                apiJar, spec, runWorker, envFile, controlPort);
     }
 
     public LocalOptions withRunWorker(boolean run) {
         return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar,
-                apiJar, s3Faults, run, envFile);
+                apiJar, s3Faults, run, envFile, controlPort);
     }
 
     public LocalOptions withEnvFile(Path file) {
         return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar,
-                apiJar, s3Faults, runWorker, file);
+                apiJar, s3Faults, runWorker, file, controlPort);
+    }
+
+    /** With a control endpoint on {@code port} (0: a free one; -1: none). */
+    public LocalOptions withControlPort(int port) {
+        return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar,
+                apiJar, s3Faults, runWorker, envFile, port);
     }
 
     public LocalOptions withApiJar(Path jar) {
         return new LocalOptions(projectRoot, dataDir, host, s3Port, sqsPort, apiPort, functionMode, workerJar,
-                jar, s3Faults, runWorker, envFile);
+                jar, s3Faults, runWorker, envFile, controlPort);
     }
 
     /**

@@ -58,12 +58,16 @@ public final class LocalStack implements AutoCloseable {
     private final PipelineSettings settings;
     private final LocalOptions options;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    /** Stops the stack in order if the JVM exits without {@link #close()} (Ctrl-C, SIGTERM). */
+    private final Thread shutdownHook = Thread.ofPlatform().name("photopipe-stack-shutdown").unstarted(this::close);
+    private volatile boolean closed;
     private EmbeddedSqs sqs;
     private EmbeddedS3 s3;
     private NotificationService notifications;
     private LocalLambda lambda;
     private EventSourceMapping esm;
     private HttpApi api;
+    private ControlServer control;
     private SqsClient esmClient;
     private QueueAgeTracker ageTracker;
     private EmbeddedSqs.QueuePair queues;
@@ -80,6 +84,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public static LocalStack start(PipelineSettings settings, LocalOptions options) {
         LocalStack stack = new LocalStack(settings, options);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
         try {
             stack.startAll();
             return stack;
@@ -109,8 +114,9 @@ public final class LocalStack implements AutoCloseable {
             // The API's address first, even when it is an ephemeral port: its page is the one origin the local S3
             // allows besides api.corsOrigins, and its links start with it. It answers once the function is
             // registered below (a request before that gets API Gateway's 500).
-            api = keep(HttpApi.start(options.host(), options.apiPort(), (fn, payload) -> lambda.invoke(fn, payload),
-                    API_FUNCTION));
+            // close() stops it itself, right after the event source mapping: no new requests once the stack stops
+            api = HttpApi.start(options.host(), options.apiPort(), (fn, payload) -> lambda.invoke(fn, payload),
+                    API_FUNCTION);
         }
         List<String> origins = new ArrayList<>(settings.api().corsOrigins());
         if (withApi) {
@@ -127,8 +133,9 @@ public final class LocalStack implements AutoCloseable {
             LOG.info("notification configuration of {} saved; s3:TestEvent sent to {}", settings.bucket(), q.name());
         }
 
-        lambda = keep(LocalLambda.start(LambdaOptions.defaults().withMode(options.functionMode())
-                .withLogDirectory(data.resolve("logs")).withRegion(LocalCredentials.REGION)));
+        // the stack stops its functions itself, after the event source mapping (see close())
+        lambda = LocalLambda.start(LambdaOptions.defaults().withMode(options.functionMode())
+                .withLogDirectory(data.resolve("logs")).withRegion(LocalCredentials.REGION)).leaveShutdownToOwner();
         if (Files.isRegularFile(options.workerJar())) {
             lambda.register(new FunctionConfig(WORKER_FUNCTION, options.workerJar(), WORKER_HANDLER,
                     settings.worker().memoryMb(), settings.worker().timeoutSeconds(), workerEnvironment()));
@@ -148,11 +155,11 @@ public final class LocalStack implements AutoCloseable {
             env.putAll(endpointEnvironment());
             lambda.register(new FunctionConfig(API_FUNCTION, options.apiJar(), API_HANDLER,
                     settings.api().memoryMb(), settings.api().timeoutSeconds(), env));
-            // Closed first, as before it was bound early: no new requests once the stack stops
-            closeables.remove(api);
-            closeables.push(api);
         } else {
             apiSkippedReason = "no upload API: " + options.apiJar() + " is not built";
+        }
+        if (options.controlPort() >= 0) {
+            control = ControlServer.start(this, options.controlPort());
         }
 
         if (options.envFile() != null) {
@@ -174,10 +181,9 @@ public final class LocalStack implements AutoCloseable {
             return;
         }
         ageTracker = new QueueAgeTracker(Duration.ofSeconds(settings.queue().visibilityTimeoutSeconds()));
-        esmClient = keep(sqs.clientBuilder().overrideConfiguration(o -> o.addExecutionInterceptor(ageTracker))
-                .build());
-        esm = keep(EventSourceMapping.start(esmClient, lambda,
-                EsmConfig.of(settings, queues.queueUrl(), queues.queueArn(), WORKER_FUNCTION).withScaling(scaling)));
+        esmClient = sqs.clientBuilder().overrideConfiguration(o -> o.addExecutionInterceptor(ageTracker)).build();
+        esm = EventSourceMapping.start(esmClient, lambda,
+                EsmConfig.of(settings, queues.queueUrl(), queues.queueArn(), WORKER_FUNCTION).withScaling(scaling));
     }
 
     /** The origins a browser sends from the API's page: its address, and {@code localhost} for the loopback one. */
@@ -208,8 +214,50 @@ public final class LocalStack implements AutoCloseable {
 
     /** The variables of {@code local.env}. */
     public Map<String, String> envVariables() {
-        return LocalEnvFile.variables(s3.endpoint(), sqs.endpoint(), api == null ? null : api.endpoint(),
-                settings.bucket(), queues.queueUrl(), queues.dlqUrl(), resultsQueueUrl);
+        Map<String, String> env = LocalEnvFile.variables(s3.endpoint(), sqs.endpoint(),
+                api == null ? null : api.endpoint(), settings.bucket(), queues.queueUrl(), queues.dlqUrl(),
+                resultsQueueUrl);
+        if (control != null) {
+            env.put("PHOTOPIPE_CONTROL_URL", control.endpoint().toString());
+            env.put("PHOTOPIPE_CONTROL_TOKEN", control.token());
+        }
+        env.put("PHOTOPIPE_STACK_PID", Long.toString(ProcessHandle.current().pid()));
+        return env;
+    }
+
+    /** The control endpoint, when {@link LocalOptions#controlPort()} asked for one. */
+    public Optional<ControlServer> control() {
+        return Optional.ofNullable(control);
+    }
+
+    // ---- the SQS outage switch --------------------------------------------------------------------------------
+
+    /**
+     * Begins an SQS outage: the embedded SQS stops (its port closes, every acknowledged change is in its store).
+     * Meanwhile S3 notifications wait in the outbox, the event source mapping's receives fail and are retried, and
+     * the worker's SQS calls fail as they would during an SQS outage on AWS. Does nothing when SQS is down already.
+     */
+    public synchronized void stopSqs() {
+        if (closed || !sqs.running()) {
+            return;
+        }
+        LOG.warn("SQS outage: SQS stopped on {} (queues and messages kept in {})", sqs.endpoint(),
+                options.dataDir().resolve("sqs"));
+        sqs.stop();
+    }
+
+    /** Ends an SQS outage: SQS starts again on the same port with the same queues and messages. */
+    public synchronized void startSqs() {
+        if (closed || sqs.running()) {
+            return;
+        }
+        sqs.restart();
+        LOG.warn("SQS outage over: SQS serving again on {}", sqs.endpoint());
+    }
+
+    /** False during an SQS outage. */
+    public boolean sqsRunning() {
+        return sqs.running();
     }
 
     public PipelineSettings settings() {
@@ -260,8 +308,15 @@ public final class LocalStack implements AutoCloseable {
         return esm == null ? Optional.empty() : Optional.of(esm.stats());
     }
 
-    /** The stack's metrics now (queue attributes are asked of SQS). */
+    /** The stack's metrics now (queue attributes are asked of SQS; -1 while SQS is down). */
     public StackMetrics metrics() {
+        LambdaStats.FunctionStats w = lambda.stats().function(WORKER_FUNCTION);
+        NotificationService.Stats n = notifications.stats();
+        if (!sqs.running()) {
+            return new StackMetrics(-1, -1, -1, ageTracker == null ? Duration.ZERO : ageTracker.oldestAge(),
+                    w.environments(), w.busy(), w.maxEnvironments(), w.invocations(), w.errors(), w.coldStarts(),
+                    esm == null ? 0 : esm.stats().batches(), n.pending(), n.sent(), false, w.outOfMemory());
+        }
         Map<QueueAttributeName, String> a = sqs.client().getQueueAttributes(b -> b.queueUrl(queues.queueUrl())
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
@@ -271,13 +326,11 @@ public final class LocalStack implements AutoCloseable {
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
         long dlq = parse(d.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 + parse(d.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
-        LambdaStats.FunctionStats w = lambda.stats().function(WORKER_FUNCTION);
-        NotificationService.Stats n = notifications.stats();
         return new StackMetrics(parse(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)),
                 parse(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)), dlq,
                 ageTracker == null ? Duration.ZERO : ageTracker.oldestAge(), w.environments(), w.busy(),
                 w.maxEnvironments(), w.invocations(), w.errors(), w.coldStarts(),
-                esm == null ? 0 : esm.stats().batches(), n.pending(), n.sent());
+                esm == null ? 0 : esm.stats().batches(), n.pending(), n.sent(), true, w.outOfMemory());
     }
 
     private boolean loopback() {
@@ -314,42 +367,50 @@ public final class LocalStack implements AutoCloseable {
         if (options.envFile() != null) {
             lines.add("env       source " + options.envFile());
         }
+        if (control != null) {
+            lines.add("control   " + control.endpoint() + " (SQS outage switch: POST /sqs/outage?seconds=N with header "
+                    + ControlServer.TOKEN_HEADER + ": $PHOTOPIPE_CONTROL_TOKEN from local.env)");
+        }
         lines.add("credentials  AWS_ACCESS_KEY_ID=" + LocalCredentials.ACCESS_KEY_ID + " AWS_SECRET_ACCESS_KEY="
                 + LocalCredentials.SECRET_ACCESS_KEY + " region " + LocalCredentials.REGION);
         return lines;
     }
 
-    /** Stops everything, newest first. Objects, queued messages and pending notifications stay on disk. */
-    @Override
-    public void close() {
-        close(null);
-    }
-
     /**
-     * Like {@link #close()}, but waits at most {@code sqsGrace} for SQS to stop (null: as long as it takes).
-     * ElasticMQ finishes in-flight long polls (up to 20 s) before it stops; its messages are already on disk
-     * ({@code WRITE_DELAY=0}), so a command that exits right after need not wait. Tests that restart a stack in
-     * the same JVM use {@link #close()}.
+     * Stops everything, in the order that loses nothing and logs no error: the event source mapping first (no new
+     * batches; running invocations finish), then the execution environments and the API, then S3 (no new objects),
+     * then the notification sender (undelivered notifications stay in the outbox), then SQS: its HTTP server, its
+     * actors, and last its H2 store. Objects, queued messages and pending notifications stay on disk. Safe to call
+     * twice, and from the shutdown hook on SIGTERM or Ctrl-C.
      */
-    public synchronized void close(Duration sqsGrace) {
-        while (!closeables.isEmpty()) {
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is shutting down: this may be the hook itself
+        }
+        closeQuietly(control);
+        closeQuietly(esm);
+        closeQuietly(api);
+        closeQuietly(lambda);
+        while (!closeables.isEmpty()) { // S3, then the notifications, then SQS (pushed in the reverse order)
             AutoCloseable c = closeables.pop();
-            if (c == sqs && sqsGrace != null) {
-                Thread stopper = Thread.ofPlatform().daemon().name("photopipe-sqs-stop").start(() -> closeQuietly(c));
-                try {
-                    if (!stopper.join(sqsGrace)) {
-                        LOG.info("SQS still finishing long polls; not waiting (its data is on disk)");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            } else {
-                closeQuietly(c);
+            if (c == sqs) {
+                closeQuietly(esmClient);
             }
+            closeQuietly(c);
         }
     }
 
     private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
         try {
             c.close();
         } catch (Exception e) {

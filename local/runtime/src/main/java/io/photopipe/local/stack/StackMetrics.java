@@ -19,22 +19,27 @@ import java.time.Duration;
  * @param batches              batches the event source mapping invoked
  * @param notificationsPending S3 notifications waiting in the outbox for SQS
  * @param notificationsSent    S3 notifications delivered to SQS
+ * @param sqsUp                false during an SQS outage ({@link LocalStack#stopSqs()}): the queue figures are then
+ *                             -1, unknown
+ * @param outOfMemory          worker environments killed for exceeding the function's memory
  */
 public record StackMetrics(long queued, long inFlight, long dlq, Duration oldestAge, int environments, int busy,
                            int maxEnvironments, long invocations, long errors, long coldStarts, long batches,
-                           int notificationsPending, long notificationsSent) {
+                           int notificationsPending, long notificationsSent, boolean sqsUp, long outOfMemory) {
 
-    /** Whether nothing is waiting or running: queue and outbox empty, no invocation in flight. */
+    /** Whether nothing is waiting or running: SQS up, queue and outbox empty, no invocation in flight. */
     public boolean idle() {
-        return queued == 0 && inFlight == 0 && notificationsPending == 0 && busy == 0;
+        return sqsUp && queued == 0 && inFlight == 0 && notificationsPending == 0 && busy == 0;
     }
 
     /** One line for a terminal. */
     public String line() {
-        return String.format("queue %d | in flight %d | DLQ %d | oldest %s | envs %d (busy %d, max %d) | "
-                        + "invocations %d | errors %d | cold starts %d | outbox %d",
-                queued, inFlight, dlq, seconds(oldestAge), environments, busy, maxEnvironments, invocations, errors,
-                coldStarts, notificationsPending);
+        String queue = sqsUp ? String.format("queue %d | in flight %d | DLQ %d", queued, inFlight, dlq)
+                : "SQS DOWN (outage)";
+        return String.format("%s | oldest %s | envs %d (busy %d, max %d) | invocations %d | errors %d%s | "
+                        + "cold starts %d | outbox %d", queue, seconds(oldestAge), environments, busy, maxEnvironments,
+                invocations, errors, outOfMemory == 0 ? "" : " (" + outOfMemory + " out of memory)", coldStarts,
+                notificationsPending);
     }
 
     private static String seconds(Duration d) {

@@ -38,6 +38,7 @@ class EventSourceMappingChildJvmTest {
         lambda.register(TestFunctions.function("ric", SqsScriptHandler.class, 20));
         lambda.register(TestFunctions.function("timeout", SqsScriptHandler.class, 3));
         lambda.register(TestFunctions.function("crash", SqsScriptHandler.class, 20));
+        lambda.register(TestFunctions.function("memory", SqsScriptHandler.class, 256, 20, java.util.Map.of()));
     }
 
     @AfterAll
@@ -82,6 +83,19 @@ class EventSourceMappingChildJvmTest {
         assertThat(drain(sqs, q.dlqUrl())).containsExactly("sleep:30000");
         assertThat(lambda.stats().function("timeout").timeouts()).isGreaterThanOrEqualTo(2);
         assertThat(deliveredBodies(q)).contains("ok-after");
+    }
+
+    @Test
+    void anEnvironmentKilledForItsMemoryLosesNoMessage() {
+        QueuePair q = queues(server, "memory", 2, 3);
+        send(sqs, q.queueUrl(), "native:400");
+        try (EventSourceMapping esm = map("memory", q, 1)) {
+            // killed above 256 MB, back after the visibility timeout, killed again, then to the DLQ by the queue
+            await().atMost(WAIT).until(() -> depth(sqs, q.dlqUrl()) == 1);
+            assertThat(esm.stats().deleted()).isZero();
+        }
+        assertThat(drain(sqs, q.dlqUrl())).containsExactly("native:400");
+        assertThat(lambda.stats().function("memory").outOfMemory()).isGreaterThanOrEqualTo(2);
     }
 
     @Test

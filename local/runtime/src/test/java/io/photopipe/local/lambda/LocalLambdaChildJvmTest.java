@@ -31,6 +31,8 @@ class LocalLambdaChildJvmTest {
         lambda.register(TestFunctions.function("slow", EchoHandler.class, 1));
         lambda.register(TestFunctions.function("crashy", EchoHandler.class, 30));
         lambda.register(TestFunctions.function("broken", InitFailHandler.class, 5));
+        lambda.register(TestFunctions.function("hungry", EchoHandler.class, 256, 30, Map.of()));
+        lambda.register(TestFunctions.function("killed", EchoHandler.class, 30));
     }
 
     @AfterAll
@@ -123,11 +125,38 @@ class LocalLambdaChildJvmTest {
         InvokeResult r = invoke("crashy", "{\"exit\":3}");
         assertThat(r.ok()).isFalse();
         assertThat(r.errorType()).isEqualTo("Runtime.ExitError");
-        assertThat(body(r).at("/errorMessage").asText()).contains("exit status 3");
+        assertThat(body(r).at("/errorMessage").asText())
+                .isEqualTo("RequestId: " + r.requestId() + " Error: Runtime exited with error: exit status 3");
         InvokeResult after = invoke("crashy", "{}");
         assertThat(after.ok()).as(after.toString()).isTrue();
         assertThat(after.coldStart()).isTrue();
         assertThat(lambda.stats().function("crashy").crashes()).isEqualTo(1);
+    }
+
+    /** Lambda's memory limit: above MemorySize the environment is killed, and reported as Lambda reports it. */
+    @Test
+    void anEnvironmentAboveItsMemoryIsKilledAndReportedAsLambdaDoes() throws Exception {
+        InvokeResult warm = invoke("hungry", "{}");
+        assertThat(warm.ok()).as(warm.toString()).isTrue();
+        long pid = body(warm).at("/pid").asLong();
+        InvokeResult r = invoke("hungry", "{\"allocNativeMb\": 400}");
+        assertThat(r.ok()).isFalse();
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.errorType()).isEqualTo("Runtime.OutOfMemory");
+        assertThat(body(r).at("/errorMessage").asText())
+                .isEqualTo("RequestId: " + r.requestId() + " Error: Runtime exited with error: signal: killed");
+        assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+        String log = Files.readString(logs.resolve("hungry-1.log"));
+        assertThat(log).contains("RequestId: " + r.requestId() + " Error: Runtime exited with error: signal: killed\n"
+                        + "Runtime.ExitError\nEND RequestId: " + r.requestId())
+                .containsPattern("REPORT RequestId: " + r.requestId() + "\tDuration: [0-9.]+ ms\tBilled Duration: "
+                        + "[0-9]+ ms\tMemory Size: 256 MB\tMax Memory Used: 256 MB\tStatus: error\tError Type: "
+                        + "Runtime.OutOfMemory")
+                .containsPattern("REPORT RequestId: " + warm.requestId() + "\t.*\tMax Memory Used: [1-9][0-9]* MB");
+        assertThat(lambda.stats().function("hungry").outOfMemory()).isEqualTo(1);
+        InvokeResult after = invoke("hungry", "{}");
+        assertThat(after.ok()).as(after.toString()).isTrue();
+        assertThat(after.coldStart()).isTrue();
     }
 
     @Test
@@ -139,6 +168,20 @@ class LocalLambdaChildJvmTest {
         assertThat(r.errorType()).isEqualTo("java.lang.ExceptionInInitializerError");
         assertThat(body(r).at("/errorMessage").asText()).isEqualTo("Error loading class " + InitFailHandler.class.getName());
         assertThat(lambda.stats().function("broken").environments()).isZero();
+    }
+
+    /** SIGKILLed while idle (as the chaos command does): the next invocation gets a new environment, not an error. */
+    @Test
+    void anIdleEnvironmentKilledFromOutsideIsReplacedNotInvoked() throws Exception {
+        InvokeResult warm = invoke("killed", "{}");
+        assertThat(warm.ok()).as(warm.toString()).isTrue();
+        ProcessHandle env = ProcessHandle.of(body(warm).at("/pid").asLong()).orElseThrow();
+        env.destroyForcibly();
+        env.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        InvokeResult after = invoke("killed", "{}");
+        assertThat(after.ok()).as(after.toString()).isTrue();
+        assertThat(after.coldStart()).isTrue();
+        assertThat(lambda.stats().function("killed").errors()).isZero();
     }
 
     @Test

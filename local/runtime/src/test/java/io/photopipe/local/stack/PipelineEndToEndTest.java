@@ -57,7 +57,7 @@ class PipelineEndToEndTest {
     @AfterAll
     static void stop() {
         if (stack != null) {
-            stack.close(Duration.ofSeconds(2)); // last stack of this JVM (one fork per class): no need to wait
+            stack.close();
         }                                       // for ElasticMQ's in-flight long polls
     }
 

@@ -55,7 +55,7 @@ class RestartPersistenceTest {
             }
             await().atMost(Duration.ofSeconds(60)).until(() -> second.metrics().idle());
         } finally {
-            second.close(Duration.ofSeconds(2)); // the last stack of this JVM (one fork per test class)
+            second.close();
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Test function: echoes its input with what the runtime told it. {"sleepMs": n} sleeps first, {"exit": n} halts the
- * JVM, {"throw": "msg"} throws.
+ * JVM, {"throw": "msg"} throws, {"allocNativeMb": n} touches n MB of native memory (outside the heap, as image
+ * codecs do) and keeps it.
  */
 public class EchoHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final long PID = ProcessHandle.current().pid();
@@ -20,6 +21,18 @@ public class EchoHandler implements RequestHandler<Map<String, Object>, Map<Stri
         if (input.get("sleepMs") instanceof Number n) {
             try {
                 Thread.sleep(n.longValue());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (input.get("allocNativeMb") instanceof Number n) {
+            java.lang.foreign.MemorySegment kept = java.lang.foreign.Arena.global().allocate(n.longValue() << 20, 4096);
+            for (long off = 0; off < kept.byteSize(); off += 4096) {
+                kept.set(java.lang.foreign.ValueLayout.JAVA_BYTE, off, (byte) 1); // resident only once touched
+            }
+            System.out.println("touched " + n + " MB of native memory");
+            try {
+                Thread.sleep(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -17,7 +17,8 @@ import java.util.UUID;
 /**
  * Test function for the event source mapping, scripted by each message body: {@code fail} (reported in
  * batchItemFailures), {@code throw} (the whole invocation fails), {@code sleep:MS}, {@code exit:STATUS} (the JVM
- * halts), {@code respond:RAW} (the invocation returns RAW verbatim); anything else succeeds. Every event is saved
+ * halts), {@code native:MB} (touches MB of native memory and holds it), {@code respond:RAW} (the invocation returns
+ * RAW verbatim); anything else succeeds. Every event is saved
  * raw under {@code target/esm-records/QUEUE/} for the test to inspect.
  */
 public class SqsScriptHandler implements RequestStreamHandler {
@@ -38,6 +39,16 @@ public class SqsScriptHandler implements RequestStreamHandler {
             if (body.startsWith("sleep:")) {
                 try {
                     Thread.sleep(Long.parseLong(body.substring(6).trim()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            } else if (body.startsWith("native:")) {
+                var kept = java.lang.foreign.Arena.global().allocate(Long.parseLong(body.substring(7).trim()) << 20, 4096);
+                for (long off = 0; off < kept.byteSize(); off += 4096) {
+                    kept.set(java.lang.foreign.ValueLayout.JAVA_BYTE, off, (byte) 1);
+                }
+                try {
+                    Thread.sleep(10_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -1,6 +1,7 @@
 package io.photopipe.local.servers;
 
 import io.photopipe.local.servers.internal.FaultProxy;
+import io.photopipe.local.servers.internal.KeyEncodingBlobStore;
 import org.gaul.s3proxy.CrossOriginResourceSharing;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -30,6 +31,10 @@ import java.util.function.UnaryOperator;
  * An S3 server on the loopback interface: S3Proxy 4.x (which checks SigV4 signatures for real) over an in-memory
  * or a filesystem blob store, behind a small proxy that injects {@link S3Faults}. Start it, point any S3 client at
  * {@link #endpoint()} with {@link LocalCredentials} (path-style), close it.
+ *
+ * <p>Keys behave as in S3: the keys S3 refuses (over 1,024 bytes, not UTF-8, {@code ..} climbing out of the
+ * bucket) are refused with S3's status and error code, and every other key, {@code uploads/../renditions/x},
+ * {@code a//b} and {@code ./x} included, is stored literally as its own object.
  *
  * <pre>{@code
  * try (EmbeddedS3 s3 = EmbeddedS3.start()) {
@@ -209,8 +214,11 @@ public final class EmbeddedS3 implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create S3 data directory " + options.dataDir(), e);
             }
+            KeyEncodingBlobStore.migrate(options.dataDir());
             base = new FilesystemNio2BlobStore(options.dataDir().toAbsolutePath().toString());
         }
+        // Keys are stored literally, as S3 keeps them (S3Proxy's stores resolved "..", "." and "//" in keys).
+        base = new KeyEncodingBlobStore(base);
         BlobStore store = Objects.requireNonNull(options.blobStoreDecorator().apply(base),
                 "blobStoreDecorator returned null");
         S3Proxy.Builder builder = S3Proxy.builder()

@@ -75,7 +75,8 @@ public final class EmbeddedSqs implements AutoCloseable {
     public record QueuePair(String queueUrl, String dlqUrl, String queueArn, String dlqArn) {
     }
 
-    private final ElasticMq server;
+    private volatile ElasticMq server; // null while stopped
+    private final int port;
     private final URI endpoint;
     private final Options options;
     private volatile SqsClient client;
@@ -83,8 +84,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     private EmbeddedSqs(ElasticMq server, Options options) {
         this.server = server;
         this.options = options;
+        this.port = server.port();
         String host = options.host().equals("0.0.0.0") ? "127.0.0.1" : options.host();
-        this.endpoint = URI.create("http://" + host + ":" + server.port());
+        this.endpoint = URI.create("http://" + host + ":" + port);
     }
 
     /** Starts on 127.0.0.1, a free port, in memory. */
@@ -107,9 +109,46 @@ public final class EmbeddedSqs implements AutoCloseable {
         return endpoint;
     }
 
-    /** The bound port. */
+    /** The bound port (kept across {@link #stop()} and {@link #restart()}). */
     public int port() {
-        return server.port();
+        return port;
+    }
+
+    /** Whether it is serving (false after {@link #stop()}, until {@link #restart()}). */
+    public boolean running() {
+        return server != null;
+    }
+
+    /**
+     * Stops serving, as in an SQS outage: the port closes (clients get connection errors), requests in flight get
+     * two seconds to finish, and a persistent store is closed with every acknowledged change on disk. Does nothing
+     * when already stopped. {@link #restart()} brings it back; {@link #close()} ends it.
+     */
+    public synchronized void stop() {
+        ElasticMq s = server;
+        server = null;
+        if (s != null) {
+            s.stop();
+        }
+    }
+
+    /**
+     * Starts again after {@link #stop()} on the same port, with the queues and messages of the persistent store
+     * (messages that were in flight come back when their visibility timeout ends, as after a restart of SQS). Does
+     * nothing when running.
+     *
+     * @throws IllegalStateException for an in-memory server (its queues ended with the stop), or when the port was
+     *                               taken meanwhile
+     */
+    public synchronized void restart() {
+        if (server != null) {
+            return;
+        }
+        if (options.persistenceDir() == null) {
+            throw new IllegalStateException("an in-memory EmbeddedSqs lost its queues when it stopped; only a "
+                    + "persistent one (Options.withPersistenceDir) can restart");
+        }
+        server = ElasticMq.start(options.host(), port, options.persistenceDir());
     }
 
     /** The options this server was started with. */
@@ -202,7 +241,7 @@ public final class EmbeddedSqs implements AutoCloseable {
         if (c != null) {
             c.close();
         }
-        server.stop();
+        stop();
     }
 
     @Override

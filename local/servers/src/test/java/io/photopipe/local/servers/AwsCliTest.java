@@ -58,7 +58,42 @@ class AwsCliTest {
         assertThat(Files.readAllBytes(down)).isEqualTo(data);
     }
 
+    /**
+     * What S3 stores literally the CLI stores literally (it sends dot segments as they are, as the SDKs' protocol
+     * tests require), and what S3 refuses it reports as S3 does: "An error occurred (400) when calling the PutObject
+     * operation: Bad Request" for {@code ../x} (the same words floci-io/floci#1231 quotes from AWS).
+     */
+    @Test
+    void dotSegmentsAreKeysUnlessTheyClimbOutAndLongKeysAreRefused(@TempDir Path dir) throws Exception {
+        Path body = Files.writeString(dir.resolve("f.txt"), "hi");
+        String endpoint = "--endpoint-url=" + s3.endpoint();
+        for (String key : List.of("uploads/../renditions/x", "a//b", "./x", "x/..")) {
+            aws("s3api", "put-object", "--bucket", "cli", "--key", key, "--body", body.toString(), endpoint);
+        }
+        aws("s3", "cp", body.toString(), "s3://cli/uploads/Summer 2023/café + friends.jpg", endpoint);
+        String listing = aws("s3", "ls", "--recursive", "s3://cli/", endpoint);
+        assertThat(listing).contains(" uploads/../renditions/x", " a//b", " ./x", " x/..",
+                " uploads/Summer 2023/café + friends.jpg").doesNotContain(" renditions/x\n");
+
+        Result up = run("s3api", "put-object", "--bucket", "cli", "--key", "../x", "--body", body.toString(), endpoint);
+        assertThat(up.exit()).isNotZero();
+        assertThat(up.out()).contains("An error occurred (400) when calling the PutObject operation: Bad Request");
+        Result tooLong = run("s3api", "put-object", "--bucket", "cli", "--key", "k".repeat(1025), "--body",
+                body.toString(), endpoint);
+        assertThat(tooLong.exit()).isNotZero();
+        assertThat(tooLong.out()).contains("(KeyTooLongError)", "Your key is too long.");
+    }
+
+    record Result(int exit, String out) {
+    }
+
     private static String aws(String... args) throws IOException, InterruptedException {
+        Result r = run(args);
+        assertThat(r.exit()).as("aws %s%n%s", String.join(" ", args), r.out()).isZero();
+        return r.out();
+    }
+
+    private static Result run(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(AWS.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -72,7 +107,6 @@ class AwsCliTest {
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("aws finished").isTrue();
-        assertThat(p.exitValue()).as("aws %s%n%s", String.join(" ", args), out).isZero();
-        return out;
+        return new Result(p.exitValue(), out);
     }
 }

@@ -100,6 +100,50 @@ class EmbeddedSqsTest {
         }
     }
 
+    /** The outage switch: the port closes, clients fail, and after the restart every message is there again. */
+    @Test
+    void stopAndRestartKeepThePortAndEveryMessage(@TempDir Path dir) {
+        try (EmbeddedSqs store = EmbeddedSqs.start(EmbeddedSqs.Options.defaults().withPersistenceDir(dir.resolve("q")))) {
+            EmbeddedSqs.QueuePair q = store.createQueueWithDlq("out", "out-dlq", 3, 30);
+            store.client().sendMessage(b -> b.queueUrl(q.queueUrl()).messageBody("before"));
+            Message inFlight = store.client().receiveMessage(b -> b.queueUrl(q.queueUrl()).waitTimeSeconds(1)
+                    .visibilityTimeout(2)).messages().getFirst();
+            assertThat(inFlight.body()).isEqualTo("before");
+            store.client().sendMessage(b -> b.queueUrl(q.queueUrl()).messageBody("waiting"));
+
+            store.stop();
+            assertThat(store.running()).isFalse();
+            assertThatThrownBy(() -> store.client().sendMessage(b -> b.queueUrl(q.queueUrl()).messageBody("lost?")))
+                    .isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class);
+            store.stop(); // idempotent
+
+            store.restart();
+            assertThat(store.running()).isTrue();
+            assertThat(store.endpoint().getPort()).isEqualTo(store.port());
+            store.client().sendMessage(b -> b.queueUrl(q.queueUrl()).messageBody("after"));
+            List<String> bodies = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(15)).until(() -> {
+                for (Message m : store.client().receiveMessage(b -> b.queueUrl(q.queueUrl()).maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)).messages()) {
+                    bodies.add(m.body());
+                    store.client().deleteMessage(b -> b.queueUrl(q.queueUrl()).receiptHandle(m.receiptHandle()));
+                }
+                return bodies.size() >= 3;
+            });
+            assertThat(bodies).as("the in-flight one returns after its visibility timeout")
+                    .containsExactlyInAnyOrder("before", "waiting", "after");
+        }
+    }
+
+    @Test
+    void anInMemoryServerCannotRestart() {
+        try (EmbeddedSqs mem = EmbeddedSqs.start()) {
+            mem.stop();
+            assertThatThrownBy(mem::restart).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("only a persistent one");
+        }
+    }
+
     @Test
     void restartsOnTheSameFixedPort() throws Exception {
         int port;

@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Runtime API: <a href="https://docs.aws.amazon.com/lambda/latest/dg/runtimes-api.html">Using the Lambda runtime
  * API for custom runtimes</a>.
+ *
+ * <p>Memory is enforced as Lambda enforces MemorySize: the JVM's resident memory (and its children's) is sampled
+ * every {@link ResidentMemory#SAMPLE_EVERY}, and an environment above the function's memory is killed with SIGKILL,
+ * as the kernel's OOM killer does in Lambda. The invocation then fails with {@code Runtime.OutOfMemory}, the log has
+ * Lambda's lines ({@code RequestId: ... Error: Runtime exited with error: signal: killed}, {@code Runtime.ExitError},
+ * and a REPORT with {@code Max Memory Used} equal to the memory size, {@code Status: error} and
+ * {@code Error Type: Runtime.OutOfMemory}), and an event source mapping's messages come back after their visibility
+ * timeout. Every REPORT line carries the invocation's peak as {@code Max Memory Used}.
  */
 public final class ChildJvmEnvironment implements Environment {
     private static final Logger LOG = LoggerFactory.getLogger(ChildJvmEnvironment.class);
@@ -66,6 +75,11 @@ public final class ChildJvmEnvironment implements Environment {
     private final AtomicReference<Pending> current = new AtomicReference<>();
     private volatile boolean usable = true;
     private volatile boolean closing;
+    private final ResidentMemory memory;
+    /** Peak resident kB of the invocation running (or last run). */
+    private final AtomicLong peakKb = new AtomicLong();
+    /** Set just before the memory watch kills the process. */
+    private volatile long outOfMemoryKb;
 
     /** One invocation between {@link #invoke} and the runtime. */
     private static final class Pending {
@@ -107,6 +121,10 @@ public final class ChildJvmEnvironment implements Environment {
             throw e;
         }
         Thread.ofVirtual().name("lambda-log-" + id).start(this::pumpOutput);
+        this.memory = new ResidentMemory(process.toHandle());
+        if (ResidentMemory.supported()) {
+            Thread.ofVirtual().name("lambda-memory-" + id).start(this::watchMemory);
+        }
         process.onExit().thenRun(this::exited).thenRun(this::publishAot);
         LOG.debug("{}: started pid {} with Runtime API {}", id, process.pid(), runtimeApi);
     }
@@ -125,6 +143,11 @@ public final class ChildJvmEnvironment implements Environment {
     @Override
     public String id() {
         return id;
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
     }
 
     @Override
@@ -160,6 +183,7 @@ public final class ChildJvmEnvironment implements Environment {
         long timeoutMs = fn.timeoutSeconds() * 1000L;
         Pending p = new Pending(requestId, payload, System.currentTimeMillis() + timeoutMs);
         long t0 = System.nanoTime();
+        peakKb.set(Math.max(0, memory.kilobytes()));
         log.line("START RequestId: " + requestId + " Version: $LATEST");
         next.add(p);
         if (!usable()) { // exited between init and now: exited() may have drained the queue before our add
@@ -189,13 +213,21 @@ public final class ChildJvmEnvironment implements Environment {
         if (outcome.timedOut()) {
             took = outcome.duration();
         }
+        if (outcome.crashed()) {
+            // what Lambda logs for a runtime that died mid-invocation (the kernel's OOM kill included)
+            log.line("RequestId: " + requestId + " Error: Runtime exited with error: " + exitDescription());
+            log.line("Runtime.ExitError");
+        }
+        long maxUsedMb = "Runtime.OutOfMemory".equals(outcome.errorType()) ? fn.memoryMb()
+                : Math.min(fn.memoryMb(), (peakKb.get() + 1023) / 1024);
         log.line("END RequestId: " + requestId);
         log.line(String.format(java.util.Locale.ROOT, "REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\t"
-                        + "Memory Size: %d MB%s%s", requestId, took.toNanos() / 1e6,
-                (long) Math.ceil(took.toNanos() / 1e6), fn.memoryMb(),
+                        + "Memory Size: %d MB\tMax Memory Used: %d MB%s%s", requestId, took.toNanos() / 1e6,
+                (long) Math.ceil(took.toNanos() / 1e6), fn.memoryMb(), maxUsedMb,
                 initDuration == null ? "" : String.format(java.util.Locale.ROOT, "\tInit Duration: %.2f ms",
                         initDuration.toNanos() / 1e6),
-                outcome.timedOut() ? "\tStatus: timeout" : outcome.crashed() ? "\tStatus: error\tError Type: Runtime.ExitError" : ""));
+                outcome.timedOut() ? "\tStatus: timeout" : outcome.crashed() ? "\tStatus: error\tError Type: "
+                        + outcome.errorType() : ""));
         return new Outcome(outcome.ok(), outcome.errorType(), outcome.payload(), initDuration, took,
                 outcome.timedOut(), outcome.crashed());
     }
@@ -313,10 +345,11 @@ public final class ChildJvmEnvironment implements Environment {
         usable = false;
         int status = process.exitValue();
         if (!closing) {
-            log.line("environment exited with status " + status);
+            log.line("environment exited with status " + status + " (" + exitDescription() + ")");
         }
-        init.completeExceptionally(new InitFailure("Runtime.ExitError", LambdaErrors.document("Runtime.ExitError",
-                "Runtime exited with error: exit status " + status), true));
+        String type = outOfMemoryKb > 0 ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+        init.completeExceptionally(new InitFailure(type, LambdaErrors.document(type,
+                "Runtime exited with error: " + exitDescription()), true));
         Pending p = current.getAndSet(null);
         if (p != null) {
             p.reply.complete(exitOutcome(p.requestId));
@@ -327,8 +360,8 @@ public final class ChildJvmEnvironment implements Environment {
     }
 
     private Outcome exitOutcome(String requestId) {
-        int status = process.isAlive() ? -1 : process.exitValue();
-        return new Outcome(false, "Runtime.ExitError", LambdaErrors.exit(requestId, status), null, Duration.ZERO,
+        String type = outOfMemoryKb > 0 ? "Runtime.OutOfMemory" : "Runtime.ExitError";
+        return new Outcome(false, type, LambdaErrors.exit(type, requestId, exitDescription()), null, Duration.ZERO,
                 false, true);
     }
 
@@ -350,6 +383,36 @@ public final class ChildJvmEnvironment implements Environment {
     private void publishAot() {
         if (!process.isAlive() && aotPublished.compareAndSet(false, true)) {
             AotCache.trained(aot);
+        }
+    }
+
+    /** How the process ended, as Lambda words it: {@code signal: killed} for SIGKILL, else {@code exit status N}. */
+    private String exitDescription() {
+        return process.isAlive() ? "exit status -1" : LambdaErrors.exitDescription(process.exitValue());
+    }
+
+    // ---- memory -----------------------------------------------------------------------------------------------
+
+    private void watchMemory() {
+        long limitKb = fn.memoryMb() * 1024L;
+        while (process.isAlive() && !closing) {
+            long kb = memory.kilobytes();
+            if (kb > 0) {
+                peakKb.accumulateAndGet(kb, Math::max);
+                if (kb > limitKb) {
+                    outOfMemoryKb = kb;
+                    log.line(String.format(java.util.Locale.ROOT, "memory: resident %d MB above the function's %d MB:"
+                            + " killed (SIGKILL), as Lambda's memory limit does", (kb + 1023) / 1024, fn.memoryMb()));
+                    usable = false;
+                    process.destroyForcibly();
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(ResidentMemory.SAMPLE_EVERY);
+            } catch (InterruptedException e) {
+                return;
+            }
         }
     }
 

@@ -14,6 +14,11 @@ public interface Environment extends AutoCloseable {
     /** A short name for logs, e.g. {@code worker-3}. */
     String id();
 
+    /** The process id of its child JVM, or -1 when it runs in this JVM. */
+    default long pid() {
+        return -1;
+    }
+
     /** Stops it (a child JVM is destroyed). */
     @Override
     void close();

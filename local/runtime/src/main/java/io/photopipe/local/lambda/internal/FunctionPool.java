@@ -34,6 +34,7 @@ public final class FunctionPool implements AutoCloseable {
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong timeouts = new AtomicLong();
     private final AtomicLong crashes = new AtomicLong();
+    private final AtomicLong outOfMemory = new AtomicLong();
     private final AtomicLong coldStarts = new AtomicLong();
     private final DurationWindow init = new DurationWindow();
     private final DurationWindow invoke = new DurationWindow();
@@ -62,6 +63,11 @@ public final class FunctionPool implements AutoCloseable {
                     null, Duration.ZERO, false, false, requestId);
         }
         Environment env = idle.pollFirst();
+        while (env != null && !env.usable()) {
+            // died while idle (a crash, a kill, its memory): Lambda never routes an invocation to such an environment
+            retire(env);
+            env = idle.pollFirst();
+        }
         boolean cold = env == null;
         if (cold) {
             env = factory.apply(fn, fn.name() + "-" + envSeq.incrementAndGet());
@@ -92,6 +98,9 @@ public final class FunctionPool implements AutoCloseable {
         if (o.crashed()) {
             crashes.incrementAndGet();
         }
+        if ("Runtime.OutOfMemory".equals(o.errorType())) {
+            outOfMemory.incrementAndGet();
+        }
         if (o.initDuration() != null) {
             init.add(o.initDuration());
         }
@@ -114,9 +123,16 @@ public final class FunctionPool implements AutoCloseable {
         return reaped;
     }
 
+    /** Its environments now: id, process and whether each runs an invocation. */
+    public List<io.photopipe.local.lambda.EnvironmentInfo> environments() {
+        Set<Environment> idleNow = Set.copyOf(idle);
+        return all.stream().map(e -> new io.photopipe.local.lambda.EnvironmentInfo(e.id(), e.pid(),
+                !idleNow.contains(e))).toList();
+    }
+
     public FunctionStats stats() {
         return new FunctionStats(all.size(), busy.get(), maxEnvironments.get(), invocations.get(), errors.get(),
-                timeouts.get(), crashes.get(), coldStarts.get(), init.snapshot(), invoke.snapshot());
+                timeouts.get(), crashes.get(), outOfMemory.get(), coldStarts.get(), init.snapshot(), invoke.snapshot());
     }
 
     @Override

@@ -29,10 +29,34 @@ public final class LambdaErrors {
                 + String.format(Locale.ROOT, "%.2f", (double) seconds) + " seconds");
     }
 
-    /** What Lambda reports when the runtime process exits during an invocation. */
-    public static byte[] exit(String requestId, int status) {
-        return document("Runtime.ExitError", "RequestId: " + requestId
-                + " Error: Runtime exited with error: exit status " + status);
+    /**
+     * What Lambda reports when the runtime process exits during an invocation: {@code Runtime.ExitError}, or
+     * {@code Runtime.OutOfMemory} when the memory limit killed it, with "RequestId: ID Error: Runtime exited with
+     * error: signal: killed" (or "exit status N").
+     */
+    public static byte[] exit(String errorType, String requestId, String description) {
+        return document(errorType, "RequestId: " + requestId + " Error: Runtime exited with error: " + description);
+    }
+
+    /**
+     * An exit status as Lambda's runtime supervisor words it (Go's {@code ProcessState.String()}): a process killed by
+     * a signal (Java reports 128 + the signal number) is {@code signal: killed}, {@code signal: terminated}, ...
+     */
+    public static String exitDescription(int status) {
+        if (status > 128 && status < 128 + 32) {
+            String name = switch (status - 128) {
+                case 9 -> "killed";
+                case 15 -> "terminated";
+                case 11 -> "segmentation fault";
+                case 6 -> "aborted";
+                case 7 -> "bus error";
+                case 2 -> "interrupt";
+                case 1 -> "hangup";
+                default -> "signal " + (status - 128);
+            };
+            return "signal: " + name;
+        }
+        return "exit status " + status;
     }
 
     /** The errorType field of an error document, or the fallback when it has none or is not JSON. */

@@ -46,6 +46,13 @@ public final class RicClasspath {
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
+            // photopipe-local from a Maven repository (another module's build): the checkout's build output
+            for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+                Path inCheckout = p.resolve("local/runtime/target/ric");
+                if (Files.isDirectory(inCheckout) && Files.isRegularFile(p.resolve("photopipe"))) {
+                    return inCheckout;
+                }
+            }
             throw missing(candidate);
         } catch (URISyntaxException | NullPointerException e) {
             throw new IllegalStateException("cannot tell where photopipe-local's classes are; set -D" + PROPERTY, e);

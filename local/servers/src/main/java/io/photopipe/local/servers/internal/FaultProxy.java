@@ -110,6 +110,16 @@ public final class FaultProxy implements Closeable {
                     return; // client closed between requests
                 }
                 RequestHead req = RequestHead.parse(head);
+                S3KeyRules.Refusal refusal = S3KeyRules.check(req.target());
+                if (refusal != null) {
+                    // S3 itself refuses the key: answered here, before any fault (S3's front end answers first)
+                    refuse(client, clientOut, in, req, refusal);
+                    return;
+                }
+                String canonical = S3KeyRules.canonicalSlashes(req.target());
+                if (!canonical.equals(req.target())) {
+                    head = RequestHead.withTarget(head, canonical);
+                }
                 S3Faults.Injection inj = faults.decide(req.method(), req.decodedPath());
                 if (!inj.delay().isZero()) {
                     Thread.sleep(inj.delay());
@@ -166,23 +176,33 @@ public final class FaultProxy implements Closeable {
 
     private static void answerWithError(Socket client, OutputStream out, InputStream in, RequestHead req,
                                         S3Faults.Kind kind) throws IOException {
-        String requestId = UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
         boolean slow = kind == S3Faults.Kind.SLOW_DOWN;
-        int status = slow ? 503 : 500;
-        String reason = slow ? "Slow Down" : "Internal Server Error";
         // Bodies as S3 documents them: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
         String code = slow ? "SlowDown" : "InternalError";
         String message = slow ? "Please reduce your request rate."
                 : "We encountered an internal error. Please try again.";
-        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code><Message>" + message
-                + "</Message><Resource>" + escape(req.decodedPath()) + "</Resource><RequestId>" + requestId
-                + "</RequestId><HostId>photopipe-local-fault-injection</HostId></Error>";
+        answer(client, out, in, req, slow ? 503 : 500, slow ? "Slow Down" : "Internal Server Error", code,
+                "<Message>" + message + "</Message><Resource>" + escape(req.decodedPath()) + "</Resource>",
+                "photopipe-local-fault-injection");
+    }
+
+    private static void refuse(Socket client, OutputStream out, InputStream in, RequestHead req,
+                               S3KeyRules.Refusal r) throws IOException {
+        answer(client, out, in, req, r.status(), "Bad Request", r.code(), r.xml(), "photopipe-local-s3");
+    }
+
+    /** An S3 error answer ({@code code} null: no body, as S3 sends some 400s), then the connection is closed. */
+    private static void answer(Socket client, OutputStream out, InputStream in, RequestHead req, int status,
+                               String reason, String code, String elements, String hostId) throws IOException {
+        String requestId = UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
+        String xml = code == null ? "" : "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code>"
+                + elements + "<RequestId>" + requestId + "</RequestId><HostId>" + hostId + "</HostId></Error>";
         byte[] body = req.method().equals("HEAD") ? new byte[0] : xml.getBytes(StandardCharsets.UTF_8);
         String headers = "HTTP/1.1 " + status + " " + reason + "\r\n"
-                + "Content-Type: application/xml\r\n"
+                + (code == null ? "" : "Content-Type: application/xml\r\n")
                 + "Content-Length: " + body.length + "\r\n"
                 + "x-amz-request-id: " + requestId + "\r\n"
-                + "x-amz-id-2: photopipe-local-fault-injection\r\n"
+                + "x-amz-id-2: " + hostId + "\r\n"
                 + "Connection: close\r\n\r\n";
         out.write(headers.getBytes(StandardCharsets.US_ASCII));
         out.write(body);

@@ -1,6 +1,5 @@
 package io.photopipe.local.servers.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -11,11 +10,12 @@ import java.util.Locale;
  * they came.
  *
  * @param method        the request method, upper case
+ * @param target        the request target as sent (path and query, still percent-encoded)
  * @param decodedPath   the percent-decoded path without query string
  * @param contentLength the Content-Length, or 0 when absent
  * @param chunked       true for {@code Transfer-Encoding: chunked}
  */
-record RequestHead(String method, String decodedPath, long contentLength, boolean chunked) {
+record RequestHead(String method, String target, String decodedPath, long contentLength, boolean chunked) {
 
     static RequestHead parse(byte[] head) throws IOException {
         String text = new String(head, StandardCharsets.ISO_8859_1);
@@ -43,11 +43,27 @@ record RequestHead(String method, String decodedPath, long contentLength, boolea
                 chunked = true;
             }
         }
-        return new RequestHead(requestLine[0].toUpperCase(Locale.ROOT), decodePath(requestLine[1]), length, chunked);
+        return new RequestHead(requestLine[0].toUpperCase(Locale.ROOT), requestLine[1], decodePath(requestLine[1]),
+                length, chunked);
+    }
+
+    /** {@code head} with its request target replaced (the rest of the head byte for byte). */
+    static byte[] withTarget(byte[] head, String target) {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        int firstSpace = text.indexOf(' ');
+        int secondSpace = text.indexOf(' ', firstSpace + 1);
+        return (text.substring(0, firstSpace + 1) + target + text.substring(secondSpace))
+                .getBytes(StandardCharsets.ISO_8859_1);
     }
 
     /** Path of an origin-form or absolute-form target, without query, percent-decoded as UTF-8 ('+' stays '+'). */
     static String decodePath(String target) {
+        String path = rawPath(target);
+        return new String(Percent.decode(path, 0, path.length(), false), StandardCharsets.UTF_8);
+    }
+
+    /** The path of an origin-form or absolute-form target, without its query, still percent-encoded. */
+    static String rawPath(String target) {
         String t = target;
         int scheme = t.indexOf("://");
         if (scheme >= 0) {
@@ -55,24 +71,6 @@ record RequestHead(String method, String decodedPath, long contentLength, boolea
             t = slash < 0 ? "/" : t.substring(slash);
         }
         int q = t.indexOf('?');
-        if (q >= 0) {
-            t = t.substring(0, q);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(t.length());
-        for (int i = 0; i < t.length(); i++) {
-            char c = t.charAt(i);
-            if (c == '%' && i + 2 < t.length()) {
-                int hi = Character.digit(t.charAt(i + 1), 16);
-                int lo = Character.digit(t.charAt(i + 2), 16);
-                if (hi >= 0 && lo >= 0) {
-                    out.write(hi * 16 + lo);
-                    i += 2;
-                    continue;
-                }
-            }
-            byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-            out.write(b, 0, b.length);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return q < 0 ? t : t.substring(0, q);
     }
 }

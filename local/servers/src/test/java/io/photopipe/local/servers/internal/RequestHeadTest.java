@@ -22,11 +22,18 @@ class RequestHeadTest {
     @Test
     void framingComesFromContentLengthOrChunked() throws IOException {
         RequestHead put = RequestHead.parse(head("PUT /b/k HTTP/1.1\r\nHost: x\r\ncontent-length: 42\r\n\r\n"));
-        assertThat(put).isEqualTo(new RequestHead("PUT", "/b/k", 42, false));
+        assertThat(put).isEqualTo(new RequestHead("PUT", "/b/k", "/b/k", 42, false));
         RequestHead chunked = RequestHead.parse(head("put /b/k HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"));
         assertThat(chunked.chunked()).isTrue();
         assertThat(chunked.method()).isEqualTo("PUT");
         assertThatThrownBy(() -> RequestHead.parse(head("GARBAGE\r\n\r\n"))).hasMessageContaining("bad request line");
+    }
+
+    @Test
+    void targetIsReplacedAndTheRestOfTheHeadKeptByteForByte() {
+        byte[] head = head("PUT /b/a/%2Fb?x-id=PutObject HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(new String(RequestHead.withTarget(head, "/b/a//b?x-id=PutObject"), StandardCharsets.ISO_8859_1))
+                .isEqualTo("PUT /b/a//b?x-id=PutObject HTTP/1.1\r\nHost: x\r\n\r\n");
     }
 
     @Test
