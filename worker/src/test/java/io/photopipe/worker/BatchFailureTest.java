@@ -186,7 +186,10 @@ class BatchFailureTest {
                     .isEqualTo(1);
             // Without the breaker: 20 photos x 2 reads x 3 attempts = 120 requests. It opens once 40 attempts
             // failed (CallGuard.MINIMUM_CALLS), and the attempts already in flight then (2 photos x 2 reads) finish.
-            assertThat(h.s3.faults().count(S3Faults.Kind.SLOW_DOWN)).isBetween(40L, 44L);
+            assertThat(h.worker.s3Reads().breaker().getMetrics().getNumberOfFailedCalls()).isBetween(40, 44);
+            // S3 saw a few more: a photo whose status read fails stops its parallel attempt-record read, and a call
+            // we stop ourselves is not the breaker's business (CallGuard ignores it), though its request had left.
+            assertThat(h.s3.faults().count(S3Faults.Kind.SLOW_DOWN)).isBetween(40L, 60L);
             assertThat(h.count("photopipe.messages", "outcome", "retried", "reason", "circuit-open"))
                     .isGreaterThanOrEqualTo(10);
             assertThat(h.logLines()).filteredOn(l -> l.contains("circuit-open")).first().asString()
