@@ -185,8 +185,10 @@ class BatchFailureTest {
             assertThat(h.registry.get("photopipe.circuit.state").tag("service", "s3-read").gauge().value())
                     .isEqualTo(1);
             // Without the breaker: 20 photos x 2 reads x 3 attempts = 120 requests. It opens once 40 attempts
-            // failed (CallGuard.MINIMUM_CALLS), and the attempts already in flight then (2 photos x 2 reads) finish.
-            assertThat(h.worker.s3Reads().breaker().getMetrics().getNumberOfFailedCalls()).isBetween(40, 44);
+            // failed (CallGuard.MINIMUM_CALLS), and the attempts already in flight then finish: per photo slot (2) its
+            // status and attempt-record reads, plus the previous photo's attempt-record read, stopped when its status
+            // read failed but possibly already sent (cancel does not wait for it): 2 x 3.
+            assertThat(h.worker.s3Reads().breaker().getMetrics().getNumberOfFailedCalls()).isBetween(40, 46);
             // S3 saw a few more: a photo whose status read fails stops its parallel attempt-record read, and a call
             // we stop ourselves is not the breaker's business (CallGuard ignores it), though its request had left.
             assertThat(h.s3.faults().count(S3Faults.Kind.SLOW_DOWN)).isBetween(40L, 60L);
