@@ -111,6 +111,11 @@ public final class ChaosCommand implements Callable<Integer> {
             + ".photopipe/chaos/<time>)")
     Path out;
 
+    @Option(names = "--recheck", paramLabel = "DIR", description = "instead of a run: the ledger of the run in DIR "
+            + "again, from what its data holds now (its stack restarted without faults, after a settling); writes "
+            + "recheck.json and recheck.html there")
+    Path recheck;
+
     private final PrintStream stdout;
 
     public ChaosCommand() {
@@ -126,7 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ChaosOptions o = options();
         ChaosReport.Result r;
         try {
-            r = new ChaosRun(o, stdout).run();
+            r = recheck != null ? new ChaosRun(o, stdout).recheck() : new ChaosRun(o, stdout).run();
         } catch (IllegalStateException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("the local stack did not start")) {
                 System.err.println("photopipe chaos: " + e.getMessage());
@@ -149,7 +154,7 @@ public final class ChaosCommand implements Callable<Integer> {
             max = parts.length > 1 ? Durations.parse("--kill-every", parts[1]) : min;
         }
         List<Path> dirs = photos.isEmpty() ? List.of(root.resolve("samples/photos")) : photos;
-        Path dir = out != null ? out : root.resolve(".photopipe/chaos")
+        Path dir = recheck != null ? recheck : out != null ? out : root.resolve(".photopipe/chaos")
                 .resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         return new ChaosOptions(objects, seed, s3Faults, min, max, killTarget, Durations.parse("--sqs-outage",
                 sqsOutage), sqsOutageAt, sigterm,

@@ -45,9 +45,9 @@ final class ChaosReport {
     private ChaosReport() {
     }
 
-    static Result write(ChaosOptions o, PipelineSettings settings, Timeline timeline, Ledger.Result ledger,
-                        WorkerLogs logs, List<String> notUploaded, String settleNote, String loadBefore, Path stackLog)
-            throws IOException {
+    static Result write(String name, ChaosOptions o, PipelineSettings settings, Timeline timeline,
+                        Ledger.Result ledger, WorkerLogs logs, List<String> notUploaded, String settleNote,
+                        String loadBefore, Path stackLog) throws IOException {
         Instant end = Instant.now();
         String loadAfter = loadAverage();
         long ready = ledger.count("READY");
@@ -108,9 +108,9 @@ final class ChaosReport {
         ArrayNode objects = root.putArray("objects");
         ledger.entries().forEach(e -> objects.add(JSON.valueToTree(e)));
 
-        Path json = o.out().resolve("chaos.json");
+        Path json = o.out().resolve(name + ".json");
         JSON.writeValue(json.toFile(), root);
-        Path html = o.out().resolve("chaos.html");
+        Path html = o.out().resolve(name + ".html");
         Files.writeString(html, html(o, timeline, ledger, logs, root, failedBy, lostBy, retried, badLines, end),
                 StandardCharsets.UTF_8);
 
@@ -213,7 +213,7 @@ final class ChaosReport {
         table(b, "FAILED by reason", List.of("reason", "objects"), rows(failedBy));
         table(b, "LOST by what is missing", List.of("what", "objects"), rows(lostBy));
         List<List<String>> kinds = new ArrayList<>();
-        root.path("byKind").fields().forEachRemaining(e -> kinds.add(List.of(e.getKey(),
+        root.path("byKind").properties().forEach(e -> kinds.add(List.of(e.getKey(),
                 e.getValue().path("READY").asText("0"), e.getValue().path("FAILED").asText("0"),
                 e.getValue().path("LOST").asText("0"))));
         table(b, "By kind of object", List.of("kind", "READY", "FAILED", "LOST"), kinds);

@@ -109,10 +109,44 @@ final class ChaosRun {
             timeline.event("ledger", ledger.entries().size() + " objects checked");
             stack.close();
             timeline.event("stack-stopped", "SIGTERM");
-            return ChaosReport.write(o, settings, timeline, ledger, logs, List.copyOf(notUploaded), settleNote,
-                    loadBefore, stack.log());
+            return ChaosReport.write("chaos", o, settings, timeline, ledger, logs, List.copyOf(notUploaded),
+                    settleNote, loadBefore, stack.log());
         } finally {
             stopChaos.set(true);
+            if (stack.alive()) {
+                stack.kill();
+            }
+        }
+    }
+
+    /**
+     * The ledger of a past run again, from what its data directory holds now: the stack restarted on it without
+     * faults, a settling, then the ledger of the objects the run's {@code chaos.json} lists as acknowledged, written
+     * to {@code recheck.json} and {@code recheck.html} beside it (for a run whose settling bound ended too early, or a
+     * ledger that was wrong).
+     */
+    ChaosReport.Result recheck() throws Exception {
+        JsonNode previous = JSON.readTree(o.out().resolve("chaos.json").toFile());
+        Path settingsFile = o.out().resolve("settings.json");
+        PipelineSettings settings = PipelineSettings.load(settingsFile);
+        List<Ledger.Uploaded> uploaded = new ArrayList<>();
+        previous.path("objects").forEach(e -> uploaded.add(new Ledger.Uploaded(e.path("key").asText(),
+                e.path("kind").asText(), null)));
+        List<String> notUploaded = new ArrayList<>();
+        previous.path("notUploaded").forEach(e -> notUploaded.add(e.asText()));
+        String loadBefore = ChaosReport.loadAverage();
+        stack = StackProcess.start(new StackProcess.Launch(o.out().resolve("stack"), settingsFile, "", 0, 0,
+                List.of()));
+        timeline.event("stack-started", "recheck of " + o.out() + ": pid " + stack.pid() + ", no faults");
+        try (S3Client s3 = s3(stack); SqsClient sqs = sqs(stack)) {
+            String settleNote = settle();
+            WorkerLogs logs = WorkerLogs.read(stack.dataDir().resolve("logs"));
+            Ledger.Result ledger = Ledger.compute(settings, s3, sqs, stack.env("PHOTOPIPE_DLQ_URL"), uploaded, logs);
+            timeline.event("ledger", ledger.entries().size() + " objects checked");
+            stack.close();
+            return ChaosReport.write("recheck", o, settings, timeline, ledger, logs, notUploaded, settleNote,
+                    loadBefore, stack.log());
+        } finally {
             if (stack.alive()) {
                 stack.kill();
             }

@@ -219,13 +219,16 @@ final class Ledger {
         }
     }
 
-    /** The object (key) and ETag a DLQ message is about: its {@code photopipe-object}, else its S3 event body. */
+    /**
+     * The object (key) and ETag a DLQ message is about: its S3 event body (the DLQ copy keeps it unchanged), else its
+     * {@code photopipe-object} attribute (which the worker shortens and escapes to what SQS accepts).
+     */
     static String[] objectOf(DlqMessage m) {
         String eTag = "";
         String key = null;
         try {
             JsonNode rec = JSON.readTree(m.body()).path("Records").path(0).path("s3");
-            if (!rec.isMissingNode()) {
+            if (!rec.isMissingNode() && rec.path("object").hasNonNull("key")) {
                 key = URLDecoder.decode(rec.path("object").path("key").asText(), StandardCharsets.UTF_8);
                 eTag = rec.path("object").path("eTag").asText("");
             }
@@ -233,7 +236,7 @@ final class Ledger {
             // not an S3 event: only the attribute can say
         }
         String attr = m.attributes().get(MessageAttributes.OBJECT);
-        if (attr != null && attr.indexOf('/') > 0) {
+        if (key == null && attr != null && attr.indexOf('/') > 0) {
             key = attr.substring(attr.indexOf('/') + 1);
         }
         return new String[] {key == null ? "(unknown: " + m.messageId() + ")" : key, eTag};
