@@ -2,6 +2,7 @@ package io.photopipe.loadtest.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.photopipe.core.AttemptRecord;
 import io.photopipe.core.MessageAttributes;
 import io.photopipe.core.OutputLayout;
 import io.photopipe.core.PhotoStatus;
@@ -181,27 +182,19 @@ final class Ledger {
         }
     }
 
-    /** What the worker's attempt record says the last delivery came to, when it names it. */
+    /** What the worker's attempt record says the last delivery came to, when it names it (core's own reading). */
     private String attemptFate(String key) {
-        JsonNode record = read(layout.renditionPrefix(key) + "_attempt.json", json -> {
+        AttemptRecord record = read(layout.attemptKey(key), json -> {
             try {
-                return JSON.readTree(json);
-            } catch (java.io.IOException e) {
+                return AttemptRecord.fromJson(json);
+            } catch (IllegalArgumentException e) {
                 return null;
             }
         });
-        if (record == null || !record.path("attempts").isArray() || record.path("attempts").isEmpty()) {
+        if (record == null || record.attempts().isEmpty()) {
             return null;
         }
-        JsonNode last = record.path("attempts").get(record.path("attempts").size() - 1);
-        if (last.hasNonNull("result")) {
-            return last.get("result").asText();
-        }
-        if (last.hasNonNull("deadline") && Instant.now().isAfter(Instant.parse(last.get("deadline").asText())
-                .plusSeconds(30))) {
-            return "crashed-during-render";
-        }
-        return null;
+        return record.attempts().getLast().fate(Instant.now()).orElse(null);
     }
 
     private <T> T read(String key, java.util.function.Function<String, T> parse) {
